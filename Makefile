@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# opdump: a dump(8) for Linux ext2/3/4 with an operator console.
+#
+#	src/args.c	the command line, dump's letters and the old key form
+#	src/main.c	main(): the order of a dump and the final report
+#	src/msg.c	"  DUMP: " messages, warnings and dates
+#	src/source.c	block device, image or mount point -> open filesystem
+#	src/ident.c	libmagic: what a source holds
+#	src/traverse.c	passes I-IV over the inode table
+#	src/dumpino.c	one inode: headers, data runs, holes, inline data
+#	src/dirconv.c	ext2 directories -> 4.4BSD directory chunks
+#	src/xattr.c	extended attributes and ACLs as restore reads them
+#	src/tapefmt.c	header checksum, inode image, map sizes
+#	src/stream.c	record numbering, volume header, maps, trailer
+#	src/ring.c	the slave processes that read and write tape blocks
+#	src/media.c	the output: file, pipe or tape device
+#	src/estimate.c	size estimate and the volume size model
+#	src/dumpdates.c	-u: dumpdates updated atomically under a lock
+#
+# Targets: all check bench demo install uninstall clean.  `make check' and
+# `make demo' install what they need on Debian (tests/deps.sh).
+
+CC		?= cc
+CFLAGS		?= -O2 -g
+WERROR		?= 1
+PREFIX		?= /usr/local
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+BUILD		?= build
+VERSION		= 0.1
+
+WARNFLAGS	= -Wall -Wextra -Wshadow -Wstrict-prototypes \
+		  -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wformat=2
+ifeq ($(WERROR),1)
+WARNFLAGS	+= -Werror
+endif
+ifeq ($(SAN),1)
+CFLAGS		+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=undefined
+LDFLAGS		+= -fsanitize=address,undefined
+endif
+
+PKGS		= ext2fs com_err
+PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lext2fs -lcom_err)
+ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DOPDUMP_VERSION='"$(VERSION)"' \
+		  -Iinclude $(PKG_CFLAGS) $(WARNFLAGS) $(CFLAGS)
+LIBS		= $(PKG_LIBS) -lmagic
+
+ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
+		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
+		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
+		  src/estimate.c src/dumpdates.c
+ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
+UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c))
+
+.PHONY: all check unit bench demo install uninstall clean deps
+
+all: $(BUILD)/opdump $(BUILD)/treecmp
+
+$(BUILD)/obj/%.o: src/%.c include/opdump.h include/dumprestore.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libengine.a: $(ENGINE_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/opdump: $(BUILD)/obj/main.o $(BUILD)/libengine.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/treecmp: tests/treecmp.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARNFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(BUILD)/%-test: tests/unit/%-test.c tests/unit/testhelp.h $(BUILD)/libengine.a
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libengine.a $(LIBS)
+
+unit: $(UNIT_TESTS)
+
+deps:
+	@sh tests/deps.sh
+
+# Everything, twice: the normal build and the ASan/UBSan build.
+check: deps
+	$(MAKE) all unit
+	$(MAKE) BUILD=build/asan SAN=1 all unit
+	sh tests/run.sh $(BUILD) build/asan
+
+bench: deps all
+	sh tests/bench.sh $(BUILD)
+
+demo: deps all
+	sh tests/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BUILD)/opdump $(DESTDIR)$(SBINDIR)/opdump
+	install -m 644 man/opdump.8 $(DESTDIR)$(MANDIR)/man8/opdump.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/opdump $(DESTDIR)$(MANDIR)/man8/opdump.8
+
+clean:
+	rm -rf $(BUILD) build

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The engine's shared context and the functions each src/ file exports,
+ * listed under the file that defines them.  main() builds one struct dump,
+ * freezes its options after parsing and passes it first to everything.
+ */
+#ifndef OPDUMP_H
+#define OPDUMP_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <ext2fs/ext2fs.h>
+
+#include "dumprestore.h"
+
+/* Exit codes, as dump(8) documents them. */
+#define X_FINOK		0
+#define X_STARTUP	1
+#define X_REWRITE	2	/* reserved for the per-volume checkpoint */
+#define X_ABORT		3
+
+#define NSLAVES_DEFAULT	3
+#define NSLAVES_MAX	32
+#define NTREC_TAPE	10	/* dump's default for tapes */
+#define NTREC_FILE	64	/* our default for files and pipes */
+
+/* Output kinds; the ring writes to all of them the same way. */
+enum out_kind {
+	OUT_FILE,
+	OUT_PIPE,		/* stdout, a FIFO or a socket */
+	OUT_TAPE,		/* a character device: one write per block */
+};
+
+struct options {
+	int		 level;		/* -0 .. -9 */
+	int		 ntrec;		/* -b: records per tape block */
+	int		 bflag;		/* -b was given */
+	const char	*tape;		/* -f, TAPE, or the default */
+	const char	*label;		/* -L, or NULL */
+	int		 qflag;		/* -q: abort instead of asking */
+	int		 verbose;	/* -v */
+	int		 estimate_only;	/* -S */
+	int		 honor_level;	/* -h: nodump honoured from here */
+	int		 update;	/* -u */
+	const char	*dumpdates;	/* -D */
+	int		 nslaves;	/* --slaves */
+	int		 maxreaderr;	/* -I */
+	int		 unlimited;	/* -a, or no size option */
+	int		 cartridge;	/* -c */
+	long		 density;	/* -d, bytes per 0.1 inch */
+	long		 tsize;		/* -s, in 0.1 inch */
+	long		 blocksperfile;	/* -B, records; 0 = none */
+	const char	*source;	/* as given on the command line */
+};
+
+/* What the source turned out to be, and the open filesystem. */
+struct source {
+	char		*device;	/* what we open: device or image */
+	char		*filesys;	/* mount point, or "an unlisted ..." */
+	char		*magic;		/* libmagic's description */
+	ext2_filsys	 fs;
+	unsigned	 blocksize;
+	ext2_ino_t	 maxino;	/* s_inodes_count */
+};
+
+/* Inode maps in the tape layout: inode i is bit i-1, LSB first. */
+struct maps {
+	uint8_t		*used;		/* TS_CLRI: in use at dump time */
+	uint8_t		*dump;		/* TS_BITS: on this dump */
+	uint8_t		*dir;		/* directories on this dump */
+	uint8_t		*excl;		/* excluded (nodump, reserved) */
+	size_t		 size;		/* bytes, a multiple of TP_BSIZE */
+};
+
+struct ring;
+
+struct stats {
+	time_t		 start;		/* c_date */
+	time_t		 vol_start;	/* when volume 1 started */
+	time_t		 end;
+	int64_t		 estimate;	/* records */
+	uint64_t	 dirs, files;
+	unsigned	 warnings;
+	unsigned	 readerrs;
+};
+
+struct dump {
+	struct options	 opt;
+	struct source	 src;
+	struct maps	 map;
+	struct ring	*ring;
+	enum out_kind	 out_kind;
+	int		 outfd;
+	struct s_spcl	 spcl;		/* the persistent header */
+	uint32_t	 tapea;		/* records queued so far */
+	long		 vol_records;	/* volume size limit, 0 = none */
+	char		*host;
+	struct stats	 st;
+};
+
+#define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
+#define MAP_CLR(m, ino)	((m)[((ino) - 1) / 8] &= ~(1U << (((ino) - 1) % 8)))
+#define MAP_TST(m, ino)	(((m)[((ino) - 1) / 8] >> (((ino) - 1) % 8)) & 1U)
+
+/* args.c */
+int	 args_parse(struct options *, int, char **);
+void	 args_usage(void);
+
+/* msg.c */
+void	 msg_silence(int);
+void	 msg(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 msgdate(const char *, time_t);
+void	 warnmsg(struct dump *, const char *, ...)
+	     __attribute__((format(printf, 2, 3)));
+void	 verbose(struct dump *, const char *, ...)
+	     __attribute__((format(printf, 2, 3)));
+const char *ctime_nonl(time_t, char *, size_t);
+
+/* source.c */
+int	 source_open(struct dump *);
+void	 source_close(struct dump *);
+
+/* ident.c */
+char	*ident_describe(const char *);
+int	 ident_is_ext(const char *);
+
+/* tapefmt.c */
+void	 tapefmt_checksum(struct s_spcl *);
+int	 tapefmt_valid(const struct s_spcl *);
+void	 tapefmt_dinode(struct tape_dinode *, const struct ext2_inode_large *);
+size_t	 tapefmt_mapsize(ext2_ino_t);
+uint8_t	 tapefmt_dtype(int);
+
+/* dirconv.c */
+struct dirconv {
+	uint8_t		*buf;
+	size_t		 len;		/* bytes used */
+	size_t		 cap;
+	size_t		 last;		/* offset of the last entry */
+	int		 nent;
+};
+void	 dirconv_init(struct dirconv *);
+int	 dirconv_add(struct dirconv *, uint32_t, const char *, unsigned,
+	     uint8_t);
+size_t	 dirconv_finish(struct dirconv *);
+void	 dirconv_free(struct dirconv *);
+
+/* estimate.c */
+int64_t	 estimate_inode(struct dump *, struct ext2_inode_large *);
+void	 estimate_report(struct dump *);
+void	 estimate_volume(struct dump *);
+int	 estimate_volume_full(struct dump *, uint64_t);
+
+/* traverse.c */
+int	 traverse_map(struct dump *);
+int	 traverse_dump(struct dump *, int);
+
+/* dumpino.c */
+int	 dumpino_dir(struct dump *, ext2_ino_t, struct ext2_inode_large *);
+int	 dumpino_file(struct dump *, ext2_ino_t, struct ext2_inode_large *);
+int	 dumpino_data(struct dump *, ext2_ino_t, struct ext2_inode_large *);
+
+/* xattr.c */
+int	 xattr_dump(struct dump *, ext2_ino_t, struct ext2_inode_large *);
+int	 xattr_index(const char *, const char **);
+size_t	 xattr_encode(uint8_t *, size_t, const char *const *, const void *const *,
+	     const size_t *, int);
+
+/* stream.c */
+void	 stream_init(struct dump *);
+int	 stream_header(struct dump *, int, uint32_t);
+int	 stream_record(struct dump *, const void *);
+int	 stream_disk(struct dump *, uint64_t);
+int	 stream_tape(struct dump *);
+int	 stream_maps(struct dump *);
+int	 stream_end(struct dump *);
+int	 stream_room(struct dump *);
+
+/* media.c */
+void	 media_probe(struct dump *);
+const char *media_name(const struct dump *);
+int	 media_open(struct dump *);
+int	 media_close(struct dump *);
+
+/* ring.c */
+struct ring_status {
+	int		 failed;	/* RING_* */
+	int		 err;		/* errno of the failure */
+	int		 slave;		/* which slave, for messages */
+	int		 pid;
+	int		 wstatus;	/* waitpid status of a dead slave */
+	uint64_t	 bytes;		/* bytes written so far */
+	uint64_t	 blocks;	/* blocks written so far */
+	unsigned	 readerrs;
+	uint64_t	 readerr_off;	/* source offset of the last one */
+};
+#define RING_OK		0
+#define RING_EOM	1
+#define RING_WERR	2
+#define RING_DIED	3
+#define RING_SYSERR	4
+
+struct ring *ring_start(int, const char *, int, int, enum out_kind);
+int	 ring_put_inline(struct ring *, const void *);
+int	 ring_put_disk(struct ring *, uint64_t);
+uint64_t ring_blocks_queued(const struct ring *);
+int	 ring_finish(struct ring *);
+void	 ring_abort(struct ring *);
+const struct ring_status *ring_status(const struct ring *);
+void	 ring_free(struct ring *);
+
+/* dumpdates.c */
+int	 dumpdates_update(struct dump *);
+
+#endif

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The command line: dump(8)'s letters with dump's meanings, the old bundled
+ * key form that cron scripts and Amanda use ("0usf 1048576 - /dev/sda1"),
+ * and long options for what dump has no letter for.  Letters dump gives a
+ * meaning we do not implement yet are refused by name, never reused.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opdump.h"
+
+#define OPTSTRING "0123456789A:aB:b:cd:D:e:E:f:F:h:I:j::kL:mMnqQ:s:ST:uvWwyz::"
+
+enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION };
+
+static const struct option longopts[] = {
+	{ "slaves",	required_argument, NULL, LONG_SLAVES },
+	{ "help",	no_argument,	   NULL, LONG_HELP },
+	{ "version",	no_argument,	   NULL, LONG_VERSION },
+	{ NULL,		0,		   NULL, 0 }
+};
+
+/* Letters that take an argument in the old key form, as in dump. */
+static const char keyargs[] = "ABbdDeEfFhLQsTI";
+
+void
+args_usage(void)
+{
+	fprintf(stderr,
+	    "usage: opdump [-level#] [-acqSuv] [-B records] [-b blocksize] "
+	    "[-d density]\n"
+	    "              [-D file] [-f file] [-h level] [-I nr-errors] "
+	    "[-L label]\n"
+	    "              [-s feet] [--slaves n] filesystem\n"
+	    "       opdump [level][key-letters] [key-arguments ...] "
+	    "filesystem\n");
+}
+
+/*
+ * Rewrite the old key form into ordinary options: "0usf 1048576 - dev"
+ * becomes "-0us -f..." with each letter that takes an argument consuming
+ * the next word, in order.  Returns a new argv (never freed: it lives as
+ * long as the options point into it) or NULL when an argument is missing.
+ */
+static char **
+args_expand_keys(int *argcp, char **argv)
+{
+	int argc = *argcp, nargc = 0, next = 2;
+	char **nargv, *flags, *fp;
+	const char *k;
+
+	if ((nargv = calloc((size_t)argc * 2 + 2, sizeof(*nargv))) == NULL ||
+	    (flags = calloc(strlen(argv[1]) + 2, 1)) == NULL)
+		return NULL;
+	nargv[nargc++] = argv[0];
+	fp = flags;
+	*fp++ = '-';
+	for (k = argv[1]; *k; k++) {
+		if (strchr(keyargs, *k) == NULL) {
+			*fp++ = *k;
+			continue;
+		}
+		if (next >= argc) {
+			msg("option requires an argument -- %c\n", *k);
+			return NULL;
+		}
+		if ((nargv[nargc] = malloc(strlen(argv[next]) + 3)) == NULL)
+			return NULL;
+		snprintf(nargv[nargc++], strlen(argv[next]) + 3, "-%c%s", *k,
+		    argv[next]);
+		next++;
+	}
+	if (fp - flags > 1)
+		nargv[nargc++] = flags;
+	while (next < argc)
+		nargv[nargc++] = argv[next++];
+	nargv[nargc] = NULL;
+	*argcp = nargc;
+	return nargv;
+}
+
+/* Parse a whole decimal number in [lo, hi] into *out. */
+static int
+args_number(const char *what, const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+		msg("bad %s \"%s\": must be a number from %ld to %ld\n", what,
+		    s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+args_unsupported(int ch, const char *what)
+{
+	msg("option -%c (%s) is not supported yet\n", ch, what);
+	return -1;
+}
+
+/* The output name: remote and list forms are for a later release. */
+static int
+args_tape(struct options *o, const char *name)
+{
+	const char *colon = strchr(name, ':'), *slash = strchr(name, '/');
+
+	if (colon != NULL && (slash == NULL || colon < slash))
+		return args_unsupported('f', "remote tape through rmt");
+	if (strchr(name, ',') != NULL)
+		return args_unsupported('f', "a list of output files");
+	o->tape = name;
+	return 0;
+}
+
+/* One option letter; returns 0, or -1 after printing why. */
+static int
+args_one(struct options *o, int ch, const char *arg, int *prevdigit)
+{
+	long v;
+	int digit = ch >= '0' && ch <= '9';
+
+	if (digit) {
+		o->level = *prevdigit ? o->level * 10 + (ch - '0') : ch - '0';
+		*prevdigit = 1;
+		return 0;
+	}
+	*prevdigit = 0;
+	switch (ch) {
+	case 'a':
+		o->unlimited = 1;
+		return 0;
+	case 'B': {
+		/* A comma list gives per-volume sizes; volume 1 is first. */
+		char first[32];
+
+		snprintf(first, sizeof(first), "%.*s", (int)strcspn(arg, ","),
+		    arg);
+		if (args_number("number of blocks per volume", first, 1,
+		    LONG_MAX / TP_BSIZE, &v) == -1)
+			return -1;
+		o->blocksperfile = v;
+		o->unlimited = 0;
+		return 0;
+	}
+	case 'b':
+		if (args_number("number of blocks per write", arg, 1, 1048576,
+		    &v) == -1)
+			return -1;
+		if (v > NTREC_MAX) {
+			msg("Please choose a blocksize <= %dkB\n", NTREC_MAX);
+			msg("The ENTIRE dump is aborted.\n");
+			return -1;
+		}
+		o->ntrec = (int)v;
+		o->bflag = 1;
+		return 0;
+	case 'c':
+		o->cartridge = 1;
+		o->unlimited = 0;
+		return 0;
+	case 'd':
+		if (args_number("density", arg, 10, LONG_MAX, &v) == -1)
+			return -1;
+		o->density = v / 10;
+		o->unlimited = 0;
+		return 0;
+	case 'D':
+		o->dumpdates = arg;
+		return 0;
+	case 'f':
+		return args_tape(o, arg);
+	case 'h':
+		if (args_number("honor level", arg, 0, 10, &v) == -1)
+			return -1;
+		o->honor_level = (int)v;
+		return 0;
+	case 'I':
+		if (args_number("number of read errors", arg, 0, INT_MAX,
+		    &v) == -1)
+			return -1;
+		o->maxreaderr = (int)v;
+		return 0;
+	case 'L':
+		o->label = arg;
+		return 0;
+	case 'q':
+		o->qflag = 1;
+		return 0;
+	case 's':
+		if (args_number("tape size in feet", arg, 1, LONG_MAX / 120,
+		    &v) == -1)
+			return -1;
+		o->tsize = v * 12 * 10;
+		o->unlimited = 0;
+		return 0;
+	case 'S':
+		o->estimate_only = 1;
+		return 0;
+	case 'u':
+		o->update = 1;
+		return 0;
+	case 'v':
+		o->verbose = 1;
+		return 0;
+	case LONG_SLAVES:
+		if (args_number("number of slaves", arg, 1, NSLAVES_MAX,
+		    &v) == -1)
+			return -1;
+		o->nslaves = (int)v;
+		return 0;
+	case 'A':
+		return args_unsupported(ch, "table of contents archive");
+	case 'e':
+	case 'E':
+		return args_unsupported(ch, "inode exclusion");
+	case 'F':
+		return args_unsupported(ch, "end-of-tape script");
+	case 'j':
+	case 'y':
+	case 'z':
+		return args_unsupported(ch, "compression");
+	case 'k':
+		return args_unsupported(ch, "Kerberos rmt");
+	case 'm':
+		return args_unsupported(ch, "metadata-only records");
+	case 'M':
+		return args_unsupported(ch, "multi-volume files");
+	case 'n':
+		return args_unsupported(ch, "operator notification");
+	case 'Q':
+		return args_unsupported(ch, "QFA position file");
+	case 'T':
+		return args_unsupported(ch, "dump since a given date");
+	case 'W':
+	case 'w':
+		return args_unsupported(ch, "dump schedule report");
+	default:
+		args_usage();
+		return -1;
+	}
+}
+
+/*
+ * Fill o from the command line.  Returns 0, 1 after --help or --version
+ * (nothing more to do), or -1 on a bad command line (message printed).
+ */
+int
+args_parse(struct options *o, int argc, char **argv)
+{
+	int ch, prevdigit = 0;
+	const char *env;
+
+	memset(o, 0, sizeof(*o));
+	o->unlimited = 1;
+	o->honor_level = 1;
+	o->nslaves = NSLAVES_DEFAULT;
+	o->maxreaderr = 32;
+	o->dumpdates = "/var/lib/dumpdates";
+	o->tape = (env = getenv("TAPE")) != NULL ? env : "/dev/tape";
+	if (argc > 1 && argv[1][0] != '-' &&
+	    (argv = args_expand_keys(&argc, argv)) == NULL)
+		return -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
+		if (ch == LONG_HELP) {
+			args_usage();
+			return 1;
+		}
+		if (ch == LONG_VERSION) {
+			printf("opdump %s\n", OPDUMP_VERSION);
+			return 1;
+		}
+		if (ch == '?' || args_one(o, ch, optarg, &prevdigit) == -1) {
+			if (ch == '?')
+				args_usage();
+			return -1;
+		}
+	}
+	if (o->tape == getenv("TAPE") && args_tape(o, o->tape) == -1)
+		return -1;
+	if (argc - optind != 1) {
+		msg(argc == optind ? "Must specify a filesystem to dump\n" :
+		    "Dump one filesystem at a time\n");
+		args_usage();
+		return -1;
+	}
+	o->source = argv[optind];
+	if (o->level > 9) {
+		msg("level %d: levels above 9 are not supported\n", o->level);
+		return -1;
+	}
+	if (o->level > 0) {
+		msg("level %d: incremental dumps are not supported yet\n",
+		    o->level);
+		return -1;
+	}
+	return 0;
+}

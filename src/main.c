@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * opdump's main(): parse the command line, open the source, map it, start
+ * the ring and run the passes, then report as dump does.  Only this file
+ * exits; every other function returns 0 or -1 after saying why.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ext2fs/ext2fs.h>
+#include <et/com_err.h>
+
+#include "opdump.h"
+
+static void
+dump_free(struct dump *d)
+{
+	ring_free(d->ring);
+	d->ring = NULL;
+	source_close(d);
+	free(d->map.used);
+	free(d->map.dump);
+	free(d->map.dir);
+	free(d->map.excl);
+	free(d->host);
+}
+
+static void
+dump_exit(struct dump *d, int code)
+{
+	if (code == X_ABORT)
+		msg("The ENTIRE dump is aborted.\n");
+	if (d->ring != NULL)
+		ring_abort(d->ring);
+	dump_free(d);
+	exit(code);
+}
+
+/* Say why the ring stopped, in the operator's terms. */
+static void
+report_ring(struct dump *d)
+{
+	const struct ring_status *st = ring_status(d->ring);
+
+	switch (st->failed) {
+	case RING_EOM:
+		msg("End of media on %s after %llu blocks; multi-volume dumps "
+		    "are not supported yet\n", media_name(d),
+		    (unsigned long long)st->blocks);
+		break;
+	case RING_WERR:
+		msg("write error on %s: %s\n", media_name(d),
+		    strerror(st->err));
+		break;
+	case RING_DIED:
+		if (WIFSIGNALED(st->wstatus))
+			msg("slave %d (pid %d) died: %s\n", st->slave, st->pid,
+			    strsignal(WTERMSIG(st->wstatus)));
+		else
+			msg("slave %d (pid %d) died (exit %d)\n", st->slave,
+			    st->pid, WEXITSTATUS(st->wstatus));
+		break;
+	case RING_SYSERR:
+		msg("ring failure: %s\n", strerror(st->err));
+		break;
+	}
+}
+
+/* Settle defaults that depend on the output: the blocking factor. */
+static void
+settle_options(struct dump *d)
+{
+	struct options *o = &d->opt;
+
+	media_probe(d);
+	if (!o->bflag)
+		o->ntrec = d->out_kind == OUT_TAPE ?
+		    (o->density >= 625 ? 32 : NTREC_TAPE) : NTREC_FILE;
+	estimate_volume(d);
+}
+
+static void
+report_start(struct dump *d)
+{
+	msgdate("Date of this level 0 dump: ", d->st.start);
+	msg("Dumping %s (%s) to %s\n", d->src.device, d->src.filesys,
+	    media_name(d));
+	msg("Label: %s\n", d->spcl.c_label);
+	msg("Writing %d Kilobyte records\n", d->opt.ntrec);
+	verbose(d, "%d slaves, %s\n", d->opt.nslaves, d->src.magic ?
+	    d->src.magic : "no libmagic description");
+}
+
+/* The figures dump prints when the last volume is closed. */
+static void
+report_end(struct dump *d)
+{
+	const struct ring_status *st = ring_status(d->ring);
+	double mb = (double)d->tapea * TP_BSIZE / 1048576;
+	long secs = (long)(d->st.end - d->st.vol_start);
+	long kbs = secs > 0 ? (long)(st->bytes / 1024 / (uint64_t)secs) : 0;
+
+	msgdate("Volume 1 completed at: ", d->st.end);
+	msg("Volume 1 %u blocks (%.2fMB)\n", d->tapea, mb);
+	if (secs > 0) {
+		msg("Volume 1 took %ld:%02ld:%02ld\n", secs / 3600,
+		    secs % 3600 / 60, secs % 60);
+		msg("Volume 1 transfer rate: %ld kB/s\n", kbs);
+	}
+	if (d->out_kind == OUT_PIPE)
+		msg("%u blocks (%.2fMB)\n", d->tapea, mb);
+	else
+		msg("%u blocks (%.2fMB) on 1 volume(s)\n", d->tapea, mb);
+	if (secs == 0)
+		msg("finished in less than a second\n");
+	else
+		msg("finished in %ld seconds, throughput %ld kBytes/sec\n",
+		    secs, (long)(d->tapea / (unsigned long)secs));
+	if (d->st.readerrs)
+		msg("%u read errors on %s; their records hold zeros\n",
+		    d->st.readerrs, d->src.device);
+	msgdate("Date of this level 0 dump: ", d->st.start);
+	msgdate("Date this dump completed:  ", d->st.end);
+	msg("Average transfer rate: %ld kB/s\n", kbs);
+}
+
+/* Volume 1 from its header to the trailer; -1 if anything failed. */
+static int
+write_volume(struct dump *d)
+{
+	d->ring = ring_start(d->outfd, d->src.device, d->opt.nslaves,
+	    d->opt.ntrec, d->out_kind);
+	if (d->ring == NULL) {
+		msg("cannot start the slaves: %s\n", strerror(errno));
+		return -1;
+	}
+	d->st.vol_start = time(NULL);
+	msgdate("Volume 1 started with block 1 at: ", d->st.vol_start);
+	if (stream_tape(d) == -1 || stream_maps(d) == -1 ||
+	    traverse_dump(d, 1) == -1 || traverse_dump(d, 0) == -1 ||
+	    stream_end(d) == -1 || ring_finish(d->ring) == -1) {
+		report_ring(d);
+		return -1;
+	}
+	d->st.readerrs = ring_status(d->ring)->readerrs;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dump d;
+	char host[NAMELEN];
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	d.outfd = -1;
+	signal(SIGPIPE, SIG_IGN);	/* a dead slave is an error, not a kill */
+	add_error_table(&et_ext2_error_table);
+	if ((rc = args_parse(&d.opt, argc, argv)) != 0)
+		exit(rc == 1 ? X_FINOK : X_STARTUP);
+	if (gethostname(host, sizeof(host)) == -1)
+		strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	d.host = strdup(host);
+	d.st.start = time(NULL);
+	msg_silence(d.opt.estimate_only);
+	settle_options(&d);
+	if (source_open(&d) == -1)
+		dump_exit(&d, X_STARTUP);
+	stream_init(&d);
+	if (!d.opt.estimate_only)
+		report_start(&d);
+	if (traverse_map(&d) == -1)
+		dump_exit(&d, X_ABORT);
+	if (d.opt.estimate_only) {
+		printf("%lld\n", (long long)(d.st.estimate + 1 + d.opt.ntrec) *
+		    TP_BSIZE);
+		dump_exit(&d, X_FINOK);
+	}
+	estimate_report(&d);
+	if (media_open(&d) == -1 || write_volume(&d) == -1) {
+		media_close(&d);
+		dump_exit(&d, X_ABORT);
+	}
+	d.st.end = time(NULL);
+	if (media_close(&d) == -1)
+		dump_exit(&d, X_ABORT);
+	report_end(&d);
+	if (d.opt.update && dumpdates_update(&d) == -1)
+		dump_exit(&d, X_ABORT);
+	msg("DUMP IS DONE\n");
+	dump_free(&d);
+	return X_FINOK;
+}

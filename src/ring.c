@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The slave ring.  The master fills one tape block at a time in a slave's
+ * shared buffer: inline records (headers, converted directories) are copied
+ * in, data records are left as source offsets.  The slave reads those
+ * offsets with its own descriptor (contiguous runs in one pread), waits for
+ * the token, writes the block, passes the token on and reports back.  So
+ * one slave writes while the others read, and blocks reach the volume in
+ * exactly the order the master queued them.
+ *
+ * Everything travels over pipes as small fixed messages; no signals.  The
+ * master polls every slave's result pipe, so a slave that dies is noticed
+ * (its pipe reports end of file) instead of leaving the ring waiting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "opdump.h"
+
+#define OFF_INLINE	(-1)	/* the record is already in the buffer */
+
+enum { CMD_QUIT = 0, CMD_WRITE = 1 };
+
+struct ring_cmd {
+	uint32_t	 op;
+	uint32_t	 nrec;
+};
+
+struct ring_result {
+	int32_t		 status;	/* RING_OK, RING_EOM, RING_WERR */
+	int32_t		 err;
+	int64_t		 written;
+	uint32_t	 readerrs;
+	uint64_t	 readerr_off;
+};
+
+struct slave {
+	pid_t		 pid;
+	int		 cmd;		/* master writes commands here */
+	int		 res;		/* master reads results here */
+	int		 busy;		/* a block is in flight */
+	int64_t		*offs;		/* shared: source offset per record */
+	uint8_t		*block;		/* shared: the tape block */
+};
+
+struct ring {
+	struct slave	*sl;
+	int		 n;
+	int		 ntrec;
+	int		 cur;		/* slave being filled */
+	int		 fill;		/* records in its block */
+	int		 oldest;	/* the slave whose result is due */
+	int		 inflight;
+	uint64_t	 queued;	/* blocks handed to slaves */
+	enum out_kind	 kind;
+	struct ring_status st;
+};
+
+/* write(2) all of buf, retrying short writes and EINTR. */
+static int
+write_full(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* read(2) exactly len bytes; returns 0, 1 at end of file, or -1. */
+static int
+read_full(int fd, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = read(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			return 1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Fill the data records of a block from the source.  Records whose
+ * offsets follow each other are read with one pread.  A failed or short
+ * read leaves zeros and is counted: the block still goes out, as in dump.
+ */
+static void
+slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
+    struct ring_result *r)
+{
+	int i = 0, j;
+	ssize_t got;
+	size_t len;
+
+	while (i < nrec) {
+		if (offs[i] == OFF_INLINE) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < nrec && offs[j] == offs[j - 1] + TP_BSIZE;
+		    j++)
+			;
+		len = (size_t)(j - i) * TP_BSIZE;
+		got = pread(src, block + (size_t)i * TP_BSIZE, len, offs[i]);
+		if (got != (ssize_t)len) {
+			memset(block + (size_t)i * TP_BSIZE + (got > 0 ? got : 0),
+			    0, len - (size_t)(got > 0 ? got : 0));
+			r->readerrs++;
+			r->readerr_off = (uint64_t)offs[i];
+		}
+		i = j;
+	}
+}
+
+/*
+ * Write one block.  A tape gets exactly one write(2); other outputs retry
+ * short writes.  A write of 0 bytes or ENOSPC is end of media.
+ */
+static void
+slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
+    struct ring_result *r)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(out, block + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0 || (n == -1 && errno == ENOSPC)) {
+			r->status = RING_EOM;
+			break;
+		}
+		if (n == -1) {
+			r->status = RING_WERR;
+			r->err = errno;
+			break;
+		}
+		done += (size_t)n;
+		if (kind == OUT_TAPE && done < len) {
+			r->status = RING_EOM;
+			break;
+		}
+	}
+	r->written = (int64_t)done;
+}
+
+/* The body of a slave; never returns. */
+static void
+slave_main(struct slave *s, int src, int tokin, int tokout, int out,
+    enum out_kind kind)
+{
+	struct ring_cmd c;
+	struct ring_result r;
+	char tok;
+
+	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
+	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
+	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
+		memset(&r, 0, sizeof(r));
+		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
+		if (read_full(tokin, &tok, 1) != 0)
+			break;
+		slave_write(out, kind, s->block, (size_t)c.nrec * TP_BSIZE, &r);
+		if (write_full(tokout, &tok, 1) == -1 ||
+		    write_full(s->res, &r, sizeof(r)) == -1)
+			break;
+	}
+	_exit(0);
+}
+
+/*
+ * The descriptors of the ring, as created before any fork: per slave a
+ * command pipe, a result pipe, a token pipe and its own source descriptor.
+ * Each slave closes all but its own; the master keeps only its ends.
+ */
+struct ring_fds {
+	int		 cmd[2];
+	int		 res[2];
+	int		 tok[2];
+	int		 src;
+};
+
+static void
+fds_close_all(struct ring_fds *f, int n, int except_slave)
+{
+	int i, next;
+
+	for (i = 0; i < n; i++) {
+		next = (i + 1) % n;
+		if (i != except_slave) {
+			close(f[i].cmd[0]);
+			close(f[i].res[1]);
+			close(f[i].src);
+		}
+		/* Slave k reads tok[k] and writes tok[k+1]. */
+		if (i != except_slave)
+			close(f[i].tok[0]);
+		if (except_slave < 0 || next != (except_slave + 1) % n)
+			close(f[next].tok[1]);
+		close(f[i].cmd[1]);
+		close(f[i].res[0]);
+	}
+}
+
+static void *
+shared_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Create buffers, pipes and source descriptors; -1 with errno set. */
+static int
+ring_setup(struct ring *r, struct ring_fds *f, const char *srcpath)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		struct slave *s = &r->sl[i];
+
+		s->offs = shared_alloc((size_t)r->ntrec * sizeof(int64_t));
+		s->block = shared_alloc((size_t)r->ntrec * TP_BSIZE);
+		if (s->offs == NULL || s->block == NULL ||
+		    pipe2(f[i].cmd, O_CLOEXEC) == -1 ||
+		    pipe2(f[i].res, O_CLOEXEC) == -1 ||
+		    pipe2(f[i].tok, O_CLOEXEC) == -1 ||
+		    (f[i].src = open(srcpath, O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Start n slaves writing ntrec-record blocks to out, each reading the
+ * source through its own descriptor on srcpath.  Returns NULL with errno
+ * set on failure; no process is left behind.
+ */
+struct ring *
+ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
+{
+	struct ring *r;
+	struct ring_fds *f;
+	int i, saved;
+	char tok = 'T';
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->sl = calloc((size_t)n, sizeof(*r->sl));
+	f = malloc((size_t)n * sizeof(*f));
+	if (r->sl == NULL || f == NULL) {
+		free(f);
+		ring_free(r);
+		return NULL;
+	}
+	memset(f, -1, (size_t)n * sizeof(*f));
+	r->n = n;
+	r->ntrec = ntrec;
+	r->kind = kind;
+	for (i = 0; i < n; i++)
+		r->sl[i].cmd = r->sl[i].res = -1;
+	if (ring_setup(r, f, srcpath) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((r->sl[i].pid = fork()) == -1)
+			goto fail;
+		if (r->sl[i].pid == 0) {
+			fds_close_all(f, n, i);
+			r->sl[i].cmd = f[i].cmd[0];
+			r->sl[i].res = f[i].res[1];
+			slave_main(&r->sl[i], f[i].src, f[i].tok[0],
+			    f[(i + 1) % n].tok[1], out, kind);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		r->sl[i].cmd = f[i].cmd[1];
+		r->sl[i].res = f[i].res[0];
+		f[i].cmd[1] = f[i].res[0] = -1;
+	}
+	/* Slave 0 holds the token first. */
+	if (write_full(f[0].tok[1], &tok, 1) == -1)
+		goto fail;
+	fds_close_all(f, n, -1);
+	free(f);
+	return r;
+fail:
+	saved = errno;
+	fds_close_all(f, n, -1);
+	free(f);
+	ring_abort(r);
+	ring_free(r);
+	errno = saved;
+	return NULL;
+}
+
+/* Record why the ring stopped, once: the first failure is the cause. */
+static int
+ring_fail(struct ring *r, int why, int err, int slave)
+{
+	if (r->st.failed == RING_OK) {
+		r->st.failed = why;
+		r->st.err = err;
+		r->st.slave = slave;
+		r->st.pid = r->sl[slave].pid;
+	}
+	return -1;
+}
+
+/* Slave i has gone away: reap it and remember how it ended. */
+static int
+ring_died(struct ring *r, int i)
+{
+	int status = 0;
+
+	if (r->sl[i].pid > 0 && waitpid(r->sl[i].pid, &status, 0) > 0) {
+		r->st.wstatus = status;
+		ring_fail(r, RING_DIED, 0, i);
+		r->sl[i].pid = 0;
+		return -1;
+	}
+	return ring_fail(r, RING_DIED, 0, i);
+}
+
+/*
+ * Wait for the result of the oldest block in flight, watching every
+ * slave so that the death of any of them ends the wait.
+ */
+static int
+ring_collect(struct ring *r)
+{
+	struct pollfd pfd[NSLAVES_MAX];
+	struct ring_result res;
+	struct slave *s = &r->sl[r->oldest];
+	int i, rc;
+
+	for (;;) {
+		for (i = 0; i < r->n; i++) {
+			pfd[i].fd = r->sl[i].res;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)r->n, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			return ring_fail(r, RING_SYSERR, errno, r->oldest);
+		}
+		for (i = 0; i < r->n; i++)
+			if (i != r->oldest && (pfd[i].revents & POLLHUP) &&
+			    !(pfd[i].revents & POLLIN))
+				return ring_died(r, i);
+		if (pfd[r->oldest].revents & (POLLIN | POLLHUP | POLLERR))
+			break;
+	}
+	if ((rc = read_full(s->res, &res, sizeof(res))) != 0)
+		return rc == 1 ? ring_died(r, r->oldest) :
+		    ring_fail(r, RING_SYSERR, errno, r->oldest);
+	s->busy = 0;
+	r->inflight--;
+	r->oldest = (r->oldest + 1) % r->n;
+	r->st.bytes += (uint64_t)res.written;
+	r->st.readerrs += res.readerrs;
+	if (res.readerrs)
+		r->st.readerr_off = res.readerr_off;
+	if (res.status != RING_OK)
+		return ring_fail(r, res.status, res.err,
+		    (r->oldest + r->n - 1) % r->n);
+	r->st.blocks++;
+	return 0;
+}
+
+/* Hand the block being filled to its slave. */
+static int
+ring_dispatch(struct ring *r)
+{
+	struct ring_cmd c = { CMD_WRITE, (uint32_t)r->fill };
+	struct slave *s = &r->sl[r->cur];
+
+	if (write_full(s->cmd, &c, sizeof(c)) == -1)
+		return ring_died(r, r->cur);
+	s->busy = 1;
+	r->inflight++;
+	r->queued++;
+	r->fill = 0;
+	r->cur = (r->cur + 1) % r->n;
+	return 0;
+}
+
+/* Make sure the current slave's buffer is free before writing into it. */
+static int
+ring_slot(struct ring *r)
+{
+	if (r->st.failed != RING_OK)
+		return -1;
+	while (r->fill == 0 && r->sl[r->cur].busy)
+		if (ring_collect(r) == -1)
+			return -1;
+	return 0;
+}
+
+/* Queue one inline record (a header or converted data). */
+int
+ring_put_inline(struct ring *r, const void *rec)
+{
+	struct slave *s;
+
+	if (ring_slot(r) == -1)
+		return -1;
+	s = &r->sl[r->cur];
+	memcpy(s->block + (size_t)r->fill * TP_BSIZE, rec, TP_BSIZE);
+	s->offs[r->fill++] = OFF_INLINE;
+	return r->fill == r->ntrec ? ring_dispatch(r) : 0;
+}
+
+/* Queue one data record that the slave reads at offset off. */
+int
+ring_put_disk(struct ring *r, uint64_t off)
+{
+	if (ring_slot(r) == -1)
+		return -1;
+	r->sl[r->cur].offs[r->fill++] = (int64_t)off;
+	return r->fill == r->ntrec ? ring_dispatch(r) : 0;
+}
+
+uint64_t
+ring_blocks_queued(const struct ring *r)
+{
+	return r->queued;
+}
+
+const struct ring_status *
+ring_status(const struct ring *r)
+{
+	return &r->st;
+}
+
+/*
+ * Flush a partial block, wait for every block to be written, and stop
+ * the slaves.  Returns 0 when everything reached the output.
+ */
+int
+ring_finish(struct ring *r)
+{
+	struct ring_cmd quit = { CMD_QUIT, 0 };
+	int i, status;
+
+	if (r->fill > 0 && r->st.failed == RING_OK && ring_dispatch(r) == -1)
+		return -1;
+	while (r->inflight > 0 && r->st.failed == RING_OK)
+		if (ring_collect(r) == -1)
+			break;
+	if (r->st.failed != RING_OK) {
+		ring_abort(r);
+		return -1;
+	}
+	for (i = 0; i < r->n; i++) {
+		(void)write_full(r->sl[i].cmd, &quit, sizeof(quit));
+		close(r->sl[i].cmd);
+		r->sl[i].cmd = -1;
+	}
+	for (i = 0; i < r->n; i++) {
+		if (r->sl[i].pid <= 0 || waitpid(r->sl[i].pid, &status, 0) <= 0)
+			continue;
+		r->sl[i].pid = 0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			r->st.wstatus = status;
+			ring_fail(r, RING_DIED, 0, i);
+		}
+	}
+	return r->st.failed == RING_OK ? 0 : -1;
+}
+
+/* Stop every slave now; used on failure and abort. */
+void
+ring_abort(struct ring *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->sl[i].pid > 0)
+			kill(r->sl[i].pid, SIGKILL);
+	for (i = 0; i < r->n; i++) {
+		if (r->sl[i].pid > 0)
+			(void)waitpid(r->sl[i].pid, NULL, 0);
+		r->sl[i].pid = 0;
+	}
+}
+
+void
+ring_free(struct ring *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; r->sl != NULL && i < r->n; i++) {
+		if (r->sl[i].cmd != -1)
+			close(r->sl[i].cmd);
+		if (r->sl[i].res != -1)
+			close(r->sl[i].res);
+		if (r->sl[i].offs != NULL)
+			munmap(r->sl[i].offs, (size_t)r->ntrec * sizeof(int64_t));
+		if (r->sl[i].block != NULL)
+			munmap(r->sl[i].block, (size_t)r->ntrec * TP_BSIZE);
+	}
+	free(r->sl);
+	free(r);
+}

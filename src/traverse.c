@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The passes over the filesystem.  Passes I and II map which inodes are in
+ * use and which go on the dump, and add up the size estimate; passes III
+ * and IV walk the inode table again in inode order and hand each dumped
+ * directory, then each other inode, to dumpino.c.  Walking in inode order
+ * (never down the tree) means a corrupt directory cannot send us in circles.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <ext2fs/ext2fs.h>
+#include <et/com_err.h>
+
+#include "opdump.h"
+
+struct scan {
+	ext2_inode_scan		 scan;
+	struct ext2_inode_large	*inode;
+	int			 isize;
+};
+
+static int
+scan_open(struct dump *d, struct scan *s)
+{
+	errcode_t err;
+
+	s->isize = EXT2_INODE_SIZE(d->src.fs->super);
+	if ((s->inode = calloc(1, (size_t)s->isize)) == NULL) {
+		msg("out of memory\n");
+		return -1;
+	}
+	if ((err = ext2fs_open_inode_scan(d->src.fs, 0, &s->scan)) != 0) {
+		msg("%s: cannot scan inodes: %s\n", d->src.device,
+		    error_message(err));
+		free(s->inode);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+scan_close(struct scan *s)
+{
+	ext2fs_close_inode_scan(s->scan);
+	free(s->inode);
+}
+
+/*
+ * The next inode, in *ino (0 at the end).  A checksum error is reported
+ * (when report is set) and the inode used as it is; an inode libext2fs
+ * calls garbage is skipped.  Returns -1 on an error that ends the scan.
+ */
+static int
+scan_next(struct dump *d, struct scan *s, ext2_ino_t *ino, int report)
+{
+	errcode_t err;
+
+	for (;;) {
+		err = ext2fs_get_next_inode_full(s->scan, ino,
+		    (struct ext2_inode *)s->inode, s->isize);
+		if (err == 0 || err == EXT2_ET_INODE_CSUM_INVALID) {
+			if (err && report)
+				warnmsg(d, "inode %u: checksum does not match; "
+				    "dumped as it is\n", *ino);
+			return 0;
+		}
+		if (err == EXT2_ET_BAD_BLOCK_IN_INODE_TABLE)
+			continue;
+		if (err == EXT2_ET_INODE_IS_GARBAGE) {
+			if (report)
+				warnmsg(d, "inode %u: %s; not dumped\n", *ino,
+				    error_message(err));
+			continue;
+		}
+		msg("%s: while scanning inode %u: %s\n", d->src.device, *ino,
+		    error_message(err));
+		return -1;
+	}
+}
+
+static int
+inode_in_use(const struct ext2_inode_large *in)
+{
+	return in->i_mode != 0 && in->i_links_count != 0 && in->i_dtime == 0;
+}
+
+/*
+ * Inodes that hold filesystem metadata rather than files: every reserved
+ * inode but the root (journal, resize, quota, ...), the orphan file and
+ * quota inodes outside the reserved range, and inodes holding large
+ * extended attribute values (their values go with their owners' EAs).
+ */
+static int
+inode_is_metadata(const struct dump *d, ext2_ino_t ino,
+    const struct ext2_inode_large *in)
+{
+	struct ext2_super_block *sb = d->src.fs->super;
+
+	if (ino == EXT2_ROOT_INO)
+		return 0;
+	if (ino < EXT2_FIRST_INO(sb))
+		return 1;
+	if (in->i_flags & EXT4_EA_INODE_FL)
+		return 1;
+	return ino == sb->s_journal_inum || ino == sb->s_usr_quota_inum ||
+	    ino == sb->s_grp_quota_inum || ino == sb->s_prj_quota_inum ||
+	    (ext2fs_has_feature_orphan_file(sb) &&
+	    ino == sb->s_orphan_file_inum);
+}
+
+/* The nodump flag counts from the honour level (-h) up, as in dump. */
+static int
+inode_nodump(const struct dump *d, const struct ext2_inode_large *in)
+{
+	return (in->i_flags & EXT2_NODUMP_FL) &&
+	    d->opt.level >= d->opt.honor_level;
+}
+
+struct worklist {
+	ext2_ino_t	*ino;
+	size_t		 n, cap;
+};
+
+static int
+worklist_push(struct worklist *w, ext2_ino_t ino)
+{
+	ext2_ino_t *p;
+
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		if ((p = realloc(w->ino, w->cap * sizeof(*p))) == NULL)
+			return -1;
+		w->ino = p;
+	}
+	w->ino[w->n++] = ino;
+	return 0;
+}
+
+struct prune {
+	struct dump	*d;
+	struct worklist	*work;
+};
+
+static int
+prune_entry(struct ext2_dir_entry *de, int off, int bs, char *buf, void *arg)
+{
+	struct prune *p = arg;
+	struct dump *d = p->d;
+	ext2_ino_t ino = de->inode;
+	int namlen = ext2fs_dirent_name_len(de);
+
+	(void)off, (void)bs, (void)buf;
+	if (ino == 0 || ino > d->src.maxino || (de->name[0] == '.' &&
+	    (namlen == 1 || (namlen == 2 && de->name[1] == '.'))))
+		return 0;
+	if (MAP_TST(d->map.excl, ino))
+		return 0;	/* already pruned: also ends directory loops */
+	MAP_SET(d->map.excl, ino);
+	MAP_CLR(d->map.dump, ino);
+	if (MAP_TST(d->map.dir, ino)) {
+		MAP_CLR(d->map.dir, ino);
+		MAP_CLR(d->map.used, ino);
+		if (worklist_push(p->work, ino) == -1)
+			return DIRENT_ABORT;
+	}
+	return 0;
+}
+
+/*
+ * Everything below a directory with the nodump flag is left out too.
+ * The worklist starts with the flagged directories found in pass I.
+ */
+static int
+prune_nodump(struct dump *d, struct worklist *w)
+{
+	struct prune p = { d, w };
+	errcode_t err;
+	ext2_ino_t dir;
+
+	while (w->n > 0) {
+		dir = w->ino[--w->n];
+		err = ext2fs_dir_iterate(d->src.fs, dir, 0, NULL, prune_entry,
+		    &p);
+		if (err)
+			warnmsg(d, "directory inode %u: %s; its nodump subtree "
+			    "may be partly dumped\n", dir, error_message(err));
+	}
+	return 0;
+}
+
+static int
+maps_alloc(struct dump *d)
+{
+	d->map.size = tapefmt_mapsize(d->src.maxino);
+	d->map.used = calloc(1, d->map.size);
+	d->map.dump = calloc(1, d->map.size);
+	d->map.dir = calloc(1, d->map.size);
+	d->map.excl = calloc(1, d->map.size);
+	if (!d->map.used || !d->map.dump || !d->map.dir || !d->map.excl) {
+		msg("out of memory for the inode maps\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* Pass I for one inode: which maps it goes in, and its estimate. */
+static int
+map_inode(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in,
+    struct worklist *nodump)
+{
+	int isdir = LINUX_S_ISDIR(in->i_mode);
+
+	MAP_SET(d->map.used, ino);
+	if (inode_is_metadata(d, ino, in) ||
+	    (ino != EXT2_ROOT_INO && inode_nodump(d, in))) {
+		MAP_SET(d->map.excl, ino);
+		if (isdir && ino >= EXT2_FIRST_INO(d->src.fs->super)) {
+			MAP_CLR(d->map.used, ino);
+			if (worklist_push(nodump, ino) == -1)
+				return -1;
+		}
+		return 0;
+	}
+	MAP_SET(d->map.dump, ino);
+	if (isdir)
+		MAP_SET(d->map.dir, ino);
+	d->st.estimate += estimate_inode(d, in);
+	return 0;
+}
+
+/*
+ * Passes I and II: fill the used, dump and directory maps and the size
+ * estimate.  Level 0 dumps every inode in use that is not excluded.
+ */
+int
+traverse_map(struct dump *d)
+{
+	struct worklist nodump = { NULL, 0, 0 };
+	struct scan s;
+	ext2_ino_t ino;
+	int rc = 0;
+
+	if (maps_alloc(d) == -1 || scan_open(d, &s) == -1)
+		return -1;
+	msg("mapping (Pass I) [regular files]\n");
+	d->st.estimate = 2 * ((int64_t)(d->map.size / TP_BSIZE) + 1);
+	while ((rc = scan_next(d, &s, &ino, 1)) == 0 && ino != 0) {
+		if (ino > d->src.maxino || !inode_in_use(s.inode))
+			continue;
+		if ((rc = map_inode(d, ino, s.inode, &nodump)) == -1) {
+			msg("out of memory\n");
+			break;
+		}
+	}
+	scan_close(&s);
+	if (rc == 0) {
+		msg("mapping (Pass II) [directories]\n");
+		rc = prune_nodump(d, &nodump);
+	}
+	free(nodump.ino);
+	/* restore refuses a dump without the root directory. */
+	MAP_SET(d->map.dump, EXT2_ROOT_INO);
+	MAP_SET(d->map.dir, EXT2_ROOT_INO);
+	return rc;
+}
+
+/*
+ * Pass III (dirs set) writes every dumped directory, pass IV every other
+ * dumped inode, both in ascending inode order as restore requires.
+ */
+int
+traverse_dump(struct dump *d, int dirs)
+{
+	struct scan s;
+	ext2_ino_t ino;
+	int rc;
+
+	msg(dirs ? "dumping (Pass III) [directories]\n" :
+	    "dumping (Pass IV) [regular files]\n");
+	if (scan_open(d, &s) == -1)
+		return -1;
+	while ((rc = scan_next(d, &s, &ino, 0)) == 0 && ino != 0) {
+		if (ino > d->src.maxino || !MAP_TST(d->map.dump, ino) ||
+		    (int)MAP_TST(d->map.dir, ino) != dirs)
+			continue;
+		rc = dirs ? dumpino_dir(d, ino, s.inode) :
+		    dumpino_file(d, ino, s.inode);
+		if (rc == -1)
+			break;
+	}
+	scan_close(&s);
+	return rc;
+}
