@@ -52,6 +52,8 @@ struct options {
 	long		 tsize;		/* -s, in 0.1 inch */
 	long		 blocksperfile;	/* -B, records; 0 = none */
 	const char	*source;	/* as given on the command line */
+	char		**keyargv;	/* the expanded old key form, owned */
+	int		 keyowned;	/* its words 1..keyowned are ours */
 };
 
 /* What the source turned out to be, and the open filesystem. */
@@ -106,6 +108,7 @@ struct dump {
 /* args.c */
 int	 args_parse(struct options *, int, char **);
 void	 args_usage(void);
+void	 args_free(struct options *);
 
 /* msg.c */
 void	 msg_silence(int);
@@ -209,6 +212,7 @@ int	 ring_finish(struct ring *);
 void	 ring_abort(struct ring *);
 const struct ring_status *ring_status(const struct ring *);
 void	 ring_free(struct ring *);
+int	 ring_slave_pid(const struct ring *, int);
 
 /* dumpdates.c */
 int	 dumpdates_update(struct dump *);

@@ -41,22 +41,47 @@ args_usage(void)
 	    "filesystem\n");
 }
 
+/* Free an argv made by args_expand_keys: words 1..owned are ours. */
+static void
+args_free_argv(char **argv, int owned)
+{
+	int i;
+
+	if (argv == NULL)
+		return;
+	for (i = 1; i <= owned; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+void
+args_free(struct options *o)
+{
+	args_free_argv(o->keyargv, o->keyowned);
+	o->keyargv = NULL;
+	o->keyowned = 0;
+}
+
 /*
  * Rewrite the old key form into ordinary options: "0usf 1048576 - dev"
  * becomes "-0us -f..." with each letter that takes an argument consuming
- * the next word, in order.  Returns a new argv (never freed: it lives as
- * long as the options point into it) or NULL when an argument is missing.
+ * the next word, in order.  Returns a new argv, which the options point
+ * into until args_free(), or NULL when an argument is missing.
  */
 static char **
-args_expand_keys(int *argcp, char **argv)
+args_expand_keys(int *argcp, char **argv, int *ownedp)
 {
 	int argc = *argcp, nargc = 0, next = 2;
 	char **nargv, *flags, *fp;
 	const char *k;
 
-	if ((nargv = calloc((size_t)argc * 2 + 2, sizeof(*nargv))) == NULL ||
-	    (flags = calloc(strlen(argv[1]) + 2, 1)) == NULL)
+	nargv = calloc((size_t)argc * 2 + 2, sizeof(*nargv));
+	flags = calloc(strlen(argv[1]) + 2, 1);
+	if (nargv == NULL || flags == NULL) {
+		free(nargv);
+		free(flags);
 		return NULL;
+	}
 	nargv[nargc++] = argv[0];
 	fp = flags;
 	*fp++ = '-';
@@ -67,16 +92,24 @@ args_expand_keys(int *argcp, char **argv)
 		}
 		if (next >= argc) {
 			msg("option requires an argument -- %c\n", *k);
+			free(flags);
+			args_free_argv(nargv, nargc - 1);
 			return NULL;
 		}
-		if ((nargv[nargc] = malloc(strlen(argv[next]) + 3)) == NULL)
+		if ((nargv[nargc] = malloc(strlen(argv[next]) + 3)) == NULL) {
+			free(flags);
+			args_free_argv(nargv, nargc - 1);
 			return NULL;
+		}
 		snprintf(nargv[nargc++], strlen(argv[next]) + 3, "-%c%s", *k,
 		    argv[next]);
 		next++;
 	}
 	if (fp - flags > 1)
 		nargv[nargc++] = flags;
+	else
+		free(flags);
+	*ownedp = nargc - 1;
 	while (next < argc)
 		nargv[nargc++] = argv[next++];
 	nargv[nargc] = NULL;
@@ -261,6 +294,7 @@ args_parse(struct options *o, int argc, char **argv)
 	int ch, prevdigit = 0;
 	const char *env;
 
+	args_free(o);
 	memset(o, 0, sizeof(*o));
 	o->unlimited = 1;
 	o->honor_level = 1;
@@ -268,10 +302,12 @@ args_parse(struct options *o, int argc, char **argv)
 	o->maxreaderr = 32;
 	o->dumpdates = "/var/lib/dumpdates";
 	o->tape = (env = getenv("TAPE")) != NULL ? env : "/dev/tape";
-	if (argc > 1 && argv[1][0] != '-' &&
-	    (argv = args_expand_keys(&argc, argv)) == NULL)
-		return -1;
-	optind = 1;
+	if (argc > 1 && argv[1][0] != '-') {
+		if ((argv = args_expand_keys(&argc, argv, &o->keyowned)) == NULL)
+			return -1;
+		o->keyargv = argv;
+	}
+	optind = 0;	/* glibc: 0 also resets its internal state */
 	while ((ch = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) != -1) {
 		if (ch == LONG_HELP) {
 			args_usage();

@@ -29,6 +29,7 @@ dump_free(struct dump *d)
 	free(d->map.dir);
 	free(d->map.excl);
 	free(d->host);
+	args_free(&d->opt);
 }
 
 static void
@@ -163,8 +164,10 @@ main(int argc, char **argv)
 	d.outfd = -1;
 	signal(SIGPIPE, SIG_IGN);	/* a dead slave is an error, not a kill */
 	add_error_table(&et_ext2_error_table);
-	if ((rc = args_parse(&d.opt, argc, argv)) != 0)
+	if ((rc = args_parse(&d.opt, argc, argv)) != 0) {
+		args_free(&d.opt);
 		exit(rc == 1 ? X_FINOK : X_STARTUP);
+	}
 	if (gethostname(host, sizeof(host)) == -1)
 		strcpy(host, "localhost");
 	host[sizeof(host) - 1] = '\0';

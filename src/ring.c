@@ -532,3 +532,10 @@ ring_free(struct ring *r)
 	free(r->sl);
 	free(r);
 }
+
+/* The pid of slave i, for status displays and tests. */
+int
+ring_slave_pid(const struct ring *r, int i)
+{
+	return i >= 0 && i < r->n ? r->sl[i].pid : -1;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests for args.c: dump's letters, the old key form Amanda and cron
+ * scripts use, and refusal of bad values and unimplemented letters.
+ */
+#include <stdlib.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "opdump.h"
+#include "testhelp.h"
+
+/* args_parse on a copy of the words, as main() would get them. */
+static int
+parse(struct options *o, const char *const *words)
+{
+	static char *argv[32];
+	int argc = 0, i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	argv[argc++] = strdup("opdump");
+	while (*words != NULL)
+		argv[argc++] = strdup(*words++);
+	argv[argc] = NULL;
+	return args_parse(o, argc, argv);
+}
+
+#define PARSE(o, ...) parse(o, (const char *const []){ __VA_ARGS__, NULL })
+
+static void
+test_keys(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "0usf", "1048576", "-", "/dev/sda1"), 0);
+	CHECK_EQ(o.level, 0);
+	CHECK_EQ(o.update, 1);
+	CHECK_EQ(o.tsize, 1048576L * 120);
+	CHECK(strcmp(o.tape, "-") == 0);
+	CHECK(strcmp(o.source, "/dev/sda1") == 0);
+	CHECK_EQ(PARSE(&o, "0uf", "/dev/nst0", "/home"), 0);
+	CHECK(strcmp(o.tape, "/dev/nst0") == 0);
+	CHECK(strcmp(o.source, "/home") == 0);
+	CHECK_EQ(PARSE(&o, "0bfL", "64", "out", "mylabel", "img"), 0);
+	CHECK_EQ(o.ntrec, 64);
+	CHECK(strcmp(o.label, "mylabel") == 0);
+	CHECK_EQ(PARSE(&o, "0f"), -1);		/* -f without its argument */
+}
+
+static void
+test_options(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "-0", "-b", "32", "-f", "x", "--slaves", "5",
+	    "-h", "0", "-q", "-v", "img"), 0);
+	CHECK_EQ(o.ntrec, 32);
+	CHECK_EQ(o.bflag, 1);
+	CHECK_EQ(o.nslaves, 5);
+	CHECK_EQ(o.honor_level, 0);
+	CHECK_EQ(o.qflag, 1);
+	CHECK_EQ(o.unlimited, 1);
+	CHECK_EQ(PARSE(&o, "-0", "-B", "2000,3000", "-f", "x", "img"), 0);
+	CHECK_EQ(o.blocksperfile, 2000);
+	CHECK_EQ(o.unlimited, 0);
+	CHECK_EQ(PARSE(&o, "-0", "-d", "6250", "-s", "100", "img"), 0);
+	CHECK_EQ(o.density, 625);
+	CHECK_EQ(o.tsize, 12000);
+}
+
+static void
+test_refused(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "-0", "-b", "0", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-b", "2000", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-b", "12x", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "--slaves", "0", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "--slaves", "33", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-z", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-y", "img"), -1);	/* LZO in dump */
+	CHECK_EQ(PARSE(&o, "-0", "-f", "host:/dev/nst0", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-5", "img"), -1);		/* not yet */
+	CHECK_EQ(PARSE(&o, "-0"), -1);			/* no filesystem */
+	CHECK_EQ(PARSE(&o, "-0", "a", "b"), -1);	/* two of them */
+	CHECK_EQ(PARSE(&o, "-0", "-f", "./a:b", "img"), 0);	/* local */
+}
+
+/* Free what the last parse left, so leak checkers see a clean exit. */
+static void
+test_done(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "0f", "x", "img"), 0);
+	args_free(&o);
+	PARSE(&o, "--help");
+}
+
+TEST_MAIN(test_keys, test_options, test_refused, test_done)

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit tests for ring.c: records reach the output in queue order whatever
+ * the number of slaves and the mix of inline and disk records; contiguous
+ * and scattered offsets read right; end of media, write errors and a dead
+ * slave come back as status, never as a hang.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "opdump.h"
+#include "testhelp.h"
+
+#define SRC_RECS	256
+
+static char srcpath[] = "/tmp/ring-test-src.XXXXXX";
+static char outpath[] = "/tmp/ring-test-out.XXXXXX";
+
+/* Every source record is filled with its record number. */
+static void
+make_source(void)
+{
+	uint32_t rec[TP_BSIZE / 4];
+	int fd = mkstemp(srcpath), i, j;
+
+	for (i = 0; i < SRC_RECS; i++) {
+		for (j = 0; j < TP_BSIZE / 4; j++)
+			rec[j] = (uint32_t)i;
+		if (write(fd, rec, sizeof(rec)) != sizeof(rec))
+			abort();
+	}
+	close(fd);
+	close(mkstemp(outpath));
+}
+
+/* Record k of the stream: inline (tag 0x80000000|k) or source record. */
+static int64_t
+pattern(int k)
+{
+	if (k % 7 == 0)
+		return -1;
+	if (k % 11 < 5)
+		return (k * 37) % SRC_RECS;	/* scattered */
+	return k % SRC_RECS;			/* runs of contiguous ones */
+}
+
+static void
+run_order(int nslaves, int ntrec, int nrec)
+{
+	uint32_t rec[TP_BSIZE / 4], want;
+	struct ring *r;
+	int fd, k, j, bad = 0;
+
+	fd = open(outpath, O_WRONLY | O_TRUNC);
+	r = ring_start(fd, srcpath, nslaves, ntrec, OUT_FILE);
+	CHECK(r != NULL);
+	if (r == NULL)
+		return;
+	for (k = 0; k < nrec; k++) {
+		if (pattern(k) < 0) {
+			for (j = 0; j < TP_BSIZE / 4; j++)
+				rec[j] = 0x80000000U | (uint32_t)k;
+			CHECK_EQ(ring_put_inline(r, rec), 0);
+		} else {
+			CHECK_EQ(ring_put_disk(r, (uint64_t)pattern(k) *
+			    TP_BSIZE), 0);
+		}
+	}
+	CHECK_EQ(ring_finish(r), 0);
+	CHECK_EQ(ring_status(r)->bytes, (uint64_t)nrec * TP_BSIZE);
+	ring_free(r);
+	close(fd);
+	fd = open(outpath, O_RDONLY);
+	for (k = 0; k < nrec; k++) {
+		if (read(fd, rec, sizeof(rec)) != sizeof(rec)) {
+			bad++;
+			break;
+		}
+		want = pattern(k) < 0 ? 0x80000000U | (uint32_t)k :
+		    (uint32_t)pattern(k);
+		if (rec[0] != want || rec[255] != want)
+			bad++;
+	}
+	CHECK(read(fd, rec, 1) == 0);
+	close(fd);
+	CHECK_EQ(bad, 0);
+}
+
+static void
+test_order(void)
+{
+	run_order(1, 1, 50);
+	run_order(3, 10, 1000);
+	run_order(8, 4, 1000);
+	run_order(2, 64, 640);
+	run_order(3, 10, 995);		/* a partial last block */
+}
+
+static void
+test_eom(void)
+{
+	uint8_t rec[TP_BSIZE] = { 0 };
+	struct ring *r;
+	int fd = open("/dev/full", O_WRONLY), k, rc = 0;
+
+	if (fd == -1)
+		return;
+	r = ring_start(fd, srcpath, 3, 2, OUT_FILE);
+	for (k = 0; k < 100 && rc == 0; k++)
+		rc = ring_put_inline(r, rec);
+	if (rc == 0)
+		rc = ring_finish(r);
+	CHECK_EQ(rc, -1);
+	CHECK_EQ(ring_status(r)->failed, RING_EOM);
+	ring_abort(r);
+	ring_free(r);
+	close(fd);
+}
+
+static void
+test_werr(void)
+{
+	uint8_t rec[TP_BSIZE] = { 0 };
+	struct ring *r;
+	int p[2], k, rc = 0;
+
+	if (pipe(p) == -1)
+		return;
+	close(p[0]);			/* the reader is gone: EPIPE */
+	r = ring_start(p[1], srcpath, 3, 2, OUT_PIPE);
+	for (k = 0; k < 100 && rc == 0; k++)
+		rc = ring_put_inline(r, rec);
+	if (rc == 0)
+		rc = ring_finish(r);
+	CHECK_EQ(rc, -1);
+	CHECK_EQ(ring_status(r)->failed, RING_WERR);
+	CHECK_EQ(ring_status(r)->err, EPIPE);
+	ring_abort(r);
+	ring_free(r);
+	close(p[1]);
+}
+
+static void
+test_dead_slave(void)
+{
+	uint8_t rec[TP_BSIZE] = { 0 };
+	struct ring *r;
+	int fd = open("/dev/null", O_WRONLY), k, rc = 0;
+	pid_t victim;
+
+	r = ring_start(fd, srcpath, 3, 2, OUT_FILE);
+	victim = ring_slave_pid(r, 1);
+	CHECK(victim > 0);
+	kill(victim, SIGKILL);
+	for (k = 0; k < 1000 && rc == 0; k++)
+		rc = ring_put_inline(r, rec);
+	if (rc == 0)
+		rc = ring_finish(r);
+	CHECK_EQ(rc, -1);
+	CHECK_EQ(ring_status(r)->failed, RING_DIED);
+	CHECK_EQ(ring_status(r)->pid, victim);
+	CHECK(WIFSIGNALED(ring_status(r)->wstatus));
+	ring_abort(r);
+	ring_free(r);
+	close(fd);
+	/* No process of the ring is left behind. */
+	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+}
+
+static void
+test_cleanup(void)
+{
+	unlink(srcpath);
+	unlink(outpath);
+}
+
+static void
+test_setup(void)
+{
+	make_source();
+}
+
+TEST_MAIN(test_setup, test_order, test_eom, test_werr, test_dead_slave,
+    test_cleanup)
