@@ -27,7 +27,9 @@ run() {
 	start=$(date +%s)
 	TESTTMP=$(mktemp -d "$tmproot/t.XXXXXX")
 	export TESTTMP
-	(cd "$TESTTMP" && timeout 900 "$@") >"$log" 2>&1
+	# restore names its scratch files after the dump date: keep each
+	# test's apart from every other's.
+	(cd "$TESTTMP" && TMPDIR="$TESTTMP" timeout 900 "$@") >"$log" 2>&1
 	rc=$?
 	secs=$(($(date +%s) - start))
 	case $rc in
