@@ -292,11 +292,18 @@ ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
 		if ((r->sl[i].pid = fork()) == -1)
 			goto fail;
 		if (r->sl[i].pid == 0) {
+			struct slave me = r->sl[i];
+			int src = f[i].src, tokin = f[i].tok[0];
+			int tokout = f[(i + 1) % n].tok[1];
+
+			/* The slave keeps its own ends and nothing else. */
 			fds_close_all(f, n, i);
-			r->sl[i].cmd = f[i].cmd[0];
-			r->sl[i].res = f[i].res[1];
-			slave_main(&r->sl[i], f[i].src, f[i].tok[0],
-			    f[(i + 1) % n].tok[1], out, kind);
+			me.cmd = f[i].cmd[0];
+			me.res = f[i].res[1];
+			free(f);
+			free(r->sl);
+			free(r);
+			slave_main(&me, src, tokin, tokout, out, kind);
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -487,11 +494,11 @@ ring_finish(struct ring *r)
 	for (i = 0; i < r->n; i++) {
 		if (r->sl[i].pid <= 0 || waitpid(r->sl[i].pid, &status, 0) <= 0)
 			continue;
-		r->sl[i].pid = 0;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			r->st.wstatus = status;
 			ring_fail(r, RING_DIED, 0, i);
 		}
+		r->sl[i].pid = 0;
 	}
 	return r->st.failed == RING_OK ? 0 : -1;
 }
