@@ -1,0 +1,470 @@
+#!/bin/bash
+# Benchmark opdump against Debian's dump(8) on the same ext4 filesystems.
+#
+# Usage: tests/bench.sh BUILD_DIR
+#   BUILD_DIR/opdump is the program measured (OPDUMP=path overrides it, which
+#   is how the script is exercised with /sbin/dump standing in for opdump).
+#   The table is printed and also written to BUILD_DIR/bench.txt.
+#
+# Environment:
+#   OPDUMP        program to measure instead of BUILD_DIR/opdump
+#   BENCH_CACHE   where the generated images are kept (default
+#                 /var/tmp/opdump-bench); they are rebuilt only when missing
+#                 or when GEN_VERSION or an image's parameters change
+#   BENCH_RUNS    timed runs per program and configuration (default 5)
+#
+# Needs root for losetup; without it only opdump is measured (on the image
+# file) and the comparison columns show "-".
+#
+# No pipefail: the one pipeline that matters (seeded_stream | populate) ends
+# with openssl killed by SIGPIPE by design, and populate checks for itself
+# that it got every byte it needed.
+set -eu
+
+# Bump whenever the image recipe below changes: the cached images are keyed
+# on it, so a stale cache can never be compared with a new one by accident.
+GEN_VERSION=1
+
+DUMP=/sbin/dump
+RESTORE=/sbin/restore
+TIME=/usr/bin/time
+RUNS=${BENCH_RUNS:-5}
+CACHE=${BENCH_CACHE:-/var/tmp/opdump-bench}
+
+# Filled in as the run goes; the EXIT trap tidies whatever was set up.
+LOOPDEV=
+SCRATCH=
+SHMOUT=
+
+say() {
+	printf '%s\n' "$*" >&2
+}
+
+die() {
+	say "bench: $*"
+	exit 1
+}
+
+now_ns() {
+	date +%s%N
+}
+
+# Seconds (3 decimals) between two now_ns stamps, for progress lines.
+elapsed() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
+}
+
+cleanup() {
+	# Detach first: a loop device left behind would pin the image and leak
+	# a device node on a shared machine.
+	if [ -n "$LOOPDEV" ]; then
+		losetup -d "$LOOPDEV" 2>/dev/null || say "bench: could not detach $LOOPDEV"
+		LOOPDEV=
+	fi
+	if [ -n "$SHMOUT" ]; then
+		rm -f "$SHMOUT"
+	fi
+	if [ -n "$SCRATCH" ]; then
+		rm -rf "$SCRATCH"
+	fi
+}
+
+# Install the Debian package that provides a missing tool; a fresh machine
+# may lack /usr/bin/time (package "time") or dump/restore (package "dump").
+need_tool() {
+	local tool="$1" pkg="$2"
+	[ -x "$tool" ] && return 0
+	say "bench: $tool missing, installing package $pkg"
+	[ "$(id -u)" -eq 0 ] || die "$tool is missing and installing $pkg needs root"
+	apt-get update -q >/dev/null || true
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null ||
+		die "apt-get install $pkg failed"
+	[ -x "$tool" ] || die "$tool still missing after installing $pkg"
+}
+
+# ---------------------------------------------------------------------------
+# Image generation
+# ---------------------------------------------------------------------------
+
+# A deterministic stream of incompressible bytes: AES-CTR over zeros with a
+# fixed key is reproducible on every machine and far faster than a PRNG in a
+# scripting language. The IV selects an independent stream per image.
+seeded_stream() {
+	openssl enc -aes-128-ctr -nosalt \
+		-K 0f1e2d3c4b5a69788796a5b4c3d2e1f0 -iv "$1" -in /dev/zero 2>/dev/null
+}
+
+# Write the file tree in one process (one process per file would make the
+# 120k-file image take minutes). File sizes and placement come from a
+# xorshift32 generator written out here rather than Perl's rand(), whose
+# sequence may differ between Perl builds; the contents come from stdin.
+#   populate DIR NBIG BIGSIZE NSMALL MINSIZE MAXSIZE NTOP NSUB SEED
+# makes NTOP*NSUB directories topNN/subNN, NBIG files of BIGSIZE bytes in
+# big/, and NSMALL files of MINSIZE..MAXSIZE bytes spread over the directories.
+populate() {
+	perl -e '
+		use strict; use warnings;
+		my ($root, $nbig, $bigsize, $nsmall, $min, $max, $ntop, $nsub, $seed) = @ARGV;
+		my $x = $seed & 0xffffffff;
+		sub rnd {
+			$x ^= ($x << 13) & 0xffffffff;
+			$x ^= $x >> 17;
+			$x ^= ($x << 5) & 0xffffffff;
+			return $x;
+		}
+		sub take {
+			my ($n) = @_;
+			my $buf = "";
+			while (length($buf) < $n) {
+				my $got = read(STDIN, $buf, $n - length($buf), length($buf));
+				die "populate: data stream ended early\n" unless $got;
+			}
+			return $buf;
+		}
+		sub spit {
+			my ($path, $data) = @_;
+			open(my $fh, ">:raw", $path) or die "populate: $path: $!\n";
+			print $fh $data or die "populate: $path: $!\n";
+			close($fh) or die "populate: $path: $!\n";
+		}
+		binmode(STDIN);
+		if ($nbig > 0) {
+			mkdir("$root/big") or die "populate: mkdir big: $!\n";
+			spit(sprintf("%s/big/big%02d", $root, $_), take($bigsize)) for 1 .. $nbig;
+		}
+		my @dirs;
+		for my $t (1 .. $ntop) {
+			my $top = sprintf("%s/top%02d", $root, $t);
+			mkdir($top) or die "populate: mkdir $top: $!\n";
+			for my $s (1 .. $nsub) {
+				my $d = sprintf("%s/sub%02d", $top, $s);
+				mkdir($d) or die "populate: mkdir $d: $!\n";
+				push(@dirs, $d);
+			}
+		}
+		for my $i (1 .. $nsmall) {
+			my $size = $min + rnd() % ($max - $min + 1);
+			my $dir = $dirs[rnd() % @dirs];
+			spit(sprintf("%s/f%06d", $dir, $i), take($size));
+		}
+	' "$@"
+}
+
+# build_image NAME SIZE_MIB INODES IV populate-args...
+# Builds CACHE/NAME.img unless it exists with a matching stamp. The image is
+# made by mke2fs -d from a staging tree (never mounted), under a temporary
+# name so an interrupted build is never mistaken for a finished one.
+build_image() {
+	local name="$1" size="$2" inodes="$3" iv="$4" img stamp want staging t0
+	shift 4
+	img=$CACHE/$name.img
+	stamp=$CACHE/$name.stamp
+	want="gen=$GEN_VERSION size=${size}M inodes=$inodes iv=$iv args=$*"
+	if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		say "bench: image $name cached: $img"
+		return 0
+	fi
+	say "bench: building image $name ($want)"
+	t0=$(now_ns)
+	rm -f "$img" "$stamp"
+	staging=$CACHE/$name.staging
+	rm -rf "$staging" "$img.tmp"
+	mkdir -p "$staging"
+	seeded_stream "$iv" | populate "$staging" "$@"
+	# Fixed UUID and hash seed make the directory hashes, and so the order
+	# in which both dumps walk the tree, the same on every machine.
+	mke2fs -q -F -t ext4 -N "$inodes" -L "bench-$name" \
+		-U "6f706475-6d70-4265-6e63-${iv#????????????????????}" \
+		-E hash_seed=6f706475-6d70-4265-6e63-680000000000 \
+		-d "$staging" "$img.tmp" "${size}M" >/dev/null
+	rm -rf "$staging"
+	# Push the new image to disk now: otherwise its writeback runs during the
+	# first timed runs and skews them.
+	sync "$img.tmp"
+	mv "$img.tmp" "$img"
+	printf '%s\n' "$want" >"$stamp"
+	say "bench: image $name built in $(elapsed "$t0" "$(now_ns)")s"
+}
+
+build_images() {
+	mkdir -p "$CACHE"
+	# Two benchmarks started together must not build into the same staging
+	# tree; the lock is dropped before measuring so no child inherits it.
+	exec 9>"$CACHE/lock"
+	flock 9
+	# big: 8 x 24 MiB incompressible files plus 30000 files of 1-8 KiB in
+	# 300 directories; the large files measure streaming, the rest the
+	# per-inode cost on a realistic mix.
+	build_image big 640 65536 00000000000000000000000000000001 \
+		8 25165824 30000 1024 8192 15 20 1
+	# small: 120000 files of 1-4 KiB in 400 directories, so per-inode work
+	# (headers, inode and directory reads) dominates.
+	build_image small 768 131072 00000000000000000000000000000002 \
+		0 0 120000 1024 4096 20 20 2
+	exec 9>&-
+}
+
+# ---------------------------------------------------------------------------
+# Measurement
+# ---------------------------------------------------------------------------
+
+# Read the image once so that every timed run finds it in the page cache.
+warm_cache() {
+	cat "$1" >/dev/null
+}
+
+# The loop device has a page cache of its own in front of the image file's.
+# Debian's dump empties it when it starts (it issues BLKFLSBUF on the
+# device), so a program that does not would find the blocks the previous run
+# left there and look faster for it. Emptying it before every timed run puts
+# dump, opdump and dd on the same footing: loop cache cold, image file warm.
+flush_loop() {
+	if [ -n "$LOOPDEV" ]; then
+		blockdev --flushbufs "$LOOPDEV"
+	fi
+}
+
+# The "N blocks" of dump's closing "  DUMP: N blocks (X.XXMB) on 1
+# volume(s)" line, in 1 KiB units; for /dev/null there is no file to stat.
+dump_blocks() {
+	sed -n 's/^  DUMP: \([0-9][0-9]*\) blocks (.*) on [0-9][0-9]* volume(s)$/\1/p' "$1" | tail -n 1
+}
+
+# run_dump PROG BFACTOR OUT SOURCE TAG
+# One timed run. Leaves the wall time in ns in $SCRATCH/TAG.ns (appended),
+# the peak RSS in KiB in $SCRATCH/TAG.rss (appended), the bytes written in
+# $SCRATCH/TAG.bytes (last run wins) and stderr in $SCRATCH/TAG.err.
+run_dump() {
+	local prog="$1" bf="$2" out="$3" src="$4" tag="$5" bopt t0 t1 blocks size
+	if [ "$bf" = default ]; then
+		bopt=
+	else
+		bopt="-b $bf"
+	fi
+	[ "$out" = /dev/null ] || rm -f "$out"
+	flush_loop
+	t0=$(now_ns)
+	# shellcheck disable=SC2086 # $bopt is empty or two words on purpose
+	if ! "$TIME" -f %M -o "$SCRATCH/$tag.time" \
+		"$prog" -0 $bopt -f "$out" "$src" </dev/null >/dev/null 2>"$SCRATCH/$tag.err"; then
+		cat "$SCRATCH/$tag.err" >&2
+		die "$prog -0 $bopt -f $out $src failed"
+	fi
+	t1=$(now_ns)
+	echo $((t1 - t0)) >>"$SCRATCH/$tag.ns"
+	# time -o writes the %M figure on the last line (after any notices).
+	tail -n 1 "$SCRATCH/$tag.time" >>"$SCRATCH/$tag.rss"
+	blocks=$(dump_blocks "$SCRATCH/$tag.err")
+	[ -n "$blocks" ] || die "$prog printed no '  DUMP: N blocks' line"
+	if [ "$out" = /dev/null ]; then
+		echo $((blocks * 1024)) >"$SCRATCH/$tag.bytes"
+	else
+		size=$(stat -c %s "$out")
+		# Worth knowing if a program's own count disagrees with what it
+		# wrote; the file size is what is used.
+		if [ "$size" -ne $((blocks * 1024)) ]; then
+			say "bench: note: $prog reported $blocks blocks but wrote $size bytes"
+		fi
+		echo "$size" >"$SCRATCH/$tag.bytes"
+	fi
+}
+
+# run_dd SOURCE OUT MIB TAG: the copy limit, i.e. moving as many MiB as the
+# dump wrote from the same device to the same place with no work in between.
+run_dd() {
+	local t0 t1
+	[ "$2" = /dev/null ] || rm -f "$2"
+	flush_loop
+	t0=$(now_ns)
+	LC_ALL=C dd if="$1" of="$2" bs=1M count="$3" iflag=fullblock \
+		2>"$SCRATCH/$4.err" || die "dd from $1 failed"
+	t1=$(now_ns)
+	echo $((t1 - t0)) >>"$SCRATCH/$4.ns"
+	# The device may be shorter than the dump was, so use what dd copied.
+	sed -n 's/^\([0-9][0-9]*\) bytes .*copied.*/\1/p' "$SCRATCH/$4.err" >"$SCRATCH/$4.bytes"
+}
+
+median() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# "min/median/max" seconds of a .ns file: the spread shows how far a
+# difference between the two programs can be trusted on this machine.
+spread() {
+	sort -n "$1" | awk '{ v[NR] = $1 }
+		END { printf "%.2f/%.2f/%.2f", v[1] / 1e9, v[int((NR + 1) / 2)] / 1e9, v[NR] / 1e9 }'
+}
+
+maximum() {
+	sort -n "$1" | tail -n 1
+}
+
+# mbps BYTES NS: decimal megabytes (10^6 bytes) per second.
+mbps() {
+	awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / 1e6 / (t / 1e9) }'
+}
+
+# A progress line, kept too for the details section of bench.txt.
+detail() {
+	say "bench: $*"
+	printf '  %s\n' "$*" >>"$SCRATCH/details"
+}
+
+row() {
+	printf '%-6s %-7s %-9s %10s %10s %7s %10s %11s %11s\n' "$@"
+}
+
+# bench_config IMAGE SOURCE BFACTOR OUTKIND OUT
+# Runs dump and opdump alternately RUNS times, then dd, and appends one row.
+bench_config() {
+	local image="$1" src="$2" bf="$3" kind="$4" out="$5" t0 i ref mib
+	local o_ns o_mbps o_rss c_ns c_mbps d_ns d_mbps d_rss ratio d_time
+	rm -f "$SCRATCH"/d.* "$SCRATCH"/o.* "$SCRATCH"/c.*
+	t0=$(now_ns)
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		# Alternate so drift (thermal, other load) hits both alike.
+		if [ -n "$LOOPDEV" ]; then
+			run_dump "$DUMP" "$bf" "$out" "$src" d
+		fi
+		run_dump "$OPDUMP" "$bf" "$out" "$src" o
+		i=$((i + 1))
+	done
+	# Only the last run's output is still there; check that it restores.
+	if [ "$out" != /dev/null ]; then
+		"$RESTORE" -tf "$out" </dev/null >/dev/null 2>"$SCRATCH/restore.err" || {
+			cat "$SCRATCH/restore.err" >&2
+			die "restore -tf cannot list opdump's output ($image -b $bf $kind)"
+		}
+	fi
+	if [ -n "$LOOPDEV" ]; then
+		ref=d
+	else
+		ref=o
+	fi
+	mib=$((($(cat "$SCRATCH/$ref.bytes") + 1048575) / 1048576))
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		run_dd "$src" "$out" "$mib" c
+		i=$((i + 1))
+	done
+	[ "$out" = /dev/null ] || rm -f "$out"
+
+	o_ns=$(median "$SCRATCH/o.ns")
+	o_mbps=$(mbps "$(cat "$SCRATCH/o.bytes")" "$o_ns")
+	o_rss=$(maximum "$SCRATCH/o.rss")
+	c_ns=$(median "$SCRATCH/c.ns")
+	c_mbps=$(mbps "$(cat "$SCRATCH/c.bytes")" "$c_ns")
+	if [ -n "$LOOPDEV" ]; then
+		d_ns=$(median "$SCRATCH/d.ns")
+		d_mbps=$(mbps "$(cat "$SCRATCH/d.bytes")" "$d_ns")
+		d_rss=$(maximum "$SCRATCH/d.rss")
+		ratio=$(awk -v o="$o_mbps" -v d="$d_mbps" 'BEGIN { printf "%.2f", o / d }')
+		d_time="dump $(spread "$SCRATCH/d.ns")"
+		# MB/s is per program's own output, so a size difference makes the
+		# ratio differ from the ratio of times: worth flagging.
+		if [ "$(cat "$SCRATCH/o.bytes")" != "$(cat "$SCRATCH/d.bytes")" ]; then
+			detail "note: $image -b $bf $kind: opdump wrote" \
+				"$(cat "$SCRATCH/o.bytes") bytes, dump $(cat "$SCRATCH/d.bytes")"
+		fi
+	else
+		d_mbps=- d_rss=- ratio=- d_time="dump skipped"
+	fi
+	detail "$image -b $bf $kind: $d_time, opdump $(spread "$SCRATCH/o.ns")," \
+		"dd $(spread "$SCRATCH/c.ns") s min/med/max; $mib MiB;" \
+		"took $(elapsed "$t0" "$(now_ns)")s"
+	row "$image" "$bf" "$kind" "$d_mbps" "$o_mbps" "$ratio" "$c_mbps" \
+		"$d_rss" "$o_rss" >>"$SCRATCH/table"
+}
+
+# Prefer tmpfs for file output so the benchmark measures the programs, not
+# the disk; fall back to the scratch directory, and say which was used.
+pick_file_output() {
+	local need_kib
+	need_kib=$(($(stat -c %s "$CACHE/small.img") * 3 / 2 / 1024))
+	if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+		[ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt "$need_kib" ]; then
+		SHMOUT=/dev/shm/opdump-bench.$$.dump
+		FILEOUT=$SHMOUT
+	else
+		FILEOUT=$SCRATCH/out.dump
+	fi
+	FILEKIND=$(stat -f -c %T "$(dirname "$FILEOUT")")
+}
+
+main() {
+	local build_dir start image img src bf
+	[ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
+	build_dir=$1
+	[ -d "$build_dir" ] || die "$build_dir is not a directory"
+	OPDUMP=${OPDUMP:-$build_dir/opdump}
+	case $RUNS in
+	'' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive integer" ;;
+	esac
+	[ -x "$OPDUMP" ] || die "$OPDUMP is not an executable (build first, or set OPDUMP)"
+	need_tool "$TIME" time
+	need_tool "$DUMP" dump
+	need_tool "$RESTORE" dump
+	command -v openssl >/dev/null || die "openssl is needed to generate the images"
+	command -v mke2fs >/dev/null || die "mke2fs is needed to generate the images"
+	command -v blockdev >/dev/null || die "blockdev (util-linux) is needed"
+	command -v flock >/dev/null || die "flock (util-linux) is needed"
+
+	start=$(now_ns)
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/opdump-bench.XXXXXX")
+	build_images
+	pick_file_output
+	: >"$SCRATCH/details"
+
+	{
+		echo "opdump benchmark: $(hostname), $(nproc) cpus," \
+			"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
+			"kernel $(uname -sr), $(date '+%Y-%m-%d %H:%M:%S %z')"
+		echo "opdump: $OPDUMP   dump: $DUMP   file output: $FILEOUT ($FILEKIND)"
+		echo "MB/s = 10^6 bytes written / median wall time of $RUNS runs;" \
+			"RSS = max over runs of /usr/bin/time %M"
+		row image "-b" output "dump MB/s" "opdump MB/s" ratio "copy MB/s" \
+			"dump RSS K" "opdump RSS K"
+	} >"$SCRATCH/table"
+
+	for image in big small; do
+		img=$CACHE/$image.img
+		src=$img
+		if LOOPDEV=$(losetup -f --show -r "$img" 2>"$SCRATCH/losetup.err"); then
+			src=$LOOPDEV
+			say "bench: $image on $LOOPDEV"
+		else
+			LOOPDEV=
+			detail "losetup failed ($(cat "$SCRATCH/losetup.err")):" \
+				"comparison with $DUMP skipped, opdump reads $img directly"
+		fi
+		warm_cache "$img"
+		for bf in 10 64; do
+			bench_config "$image" "$src" "$bf" "$FILEKIND" "$FILEOUT"
+			bench_config "$image" "$src" "$bf" /dev/null /dev/null
+		done
+		bench_config "$image" "$src" default "$FILEKIND" "$FILEOUT"
+		if [ -n "$LOOPDEV" ]; then
+			losetup -d "$LOOPDEV"
+			LOOPDEV=
+		fi
+	done
+
+	{
+		echo "RSS: the master's ru_maxrss as time(1) reports it, which" \
+			"is the largest of the master and its reaped descendants (not a sum)"
+		echo "-b default: each program's own default blocking factor"
+		echo "copy MB/s: dd bs=1M of as many MiB as dump wrote, from the same" \
+			"source to the same output (the limit for any dump)"
+		echo "details (wall times in s, min/median/max of $RUNS runs):"
+		cat "$SCRATCH/details"
+	} >>"$SCRATCH/table"
+	cp "$SCRATCH/table" "$build_dir/bench.txt"
+	cat "$SCRATCH/table"
+	say "bench: total $(elapsed "$start" "$(now_ns)")s; table in $build_dir/bench.txt"
+}
+
+main "$@"
