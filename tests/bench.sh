@@ -359,10 +359,12 @@ bench_config() {
 		d_ns=$(median "$SCRATCH/d.ns")
 		d_mbps=$(mbps "$(cat "$SCRATCH/d.bytes")" "$d_ns")
 		d_rss=$(maximum "$SCRATCH/d.rss")
-		ratio=$(awk -v o="$o_mbps" -v d="$d_mbps" 'BEGIN { printf "%.2f", o / d }')
+		# Both dumped the same filesystem: the ratio of their times is
+		# the speedup, whatever each wrote (opdump leaves out the blocks
+		# past the end of files, so it writes less).
+		ratio=$(awk -v o="$o_ns" -v d="$d_ns" 'BEGIN { printf "%.2f", d / o }')
 		d_time="dump $(spread "$SCRATCH/d.ns")"
-		# MB/s is per program's own output, so a size difference makes the
-		# ratio differ from the ratio of times: worth flagging.
+		# MB/s is per program's own output: say when the sizes differ.
 		if [ "$(cat "$SCRATCH/o.bytes")" != "$(cat "$SCRATCH/d.bytes")" ]; then
 			detail "note: $image -b $bf $kind: opdump wrote" \
 				"$(cat "$SCRATCH/o.bytes") bytes, dump $(cat "$SCRATCH/d.bytes")"
@@ -456,6 +458,8 @@ main() {
 	{
 		echo "RSS: the master's ru_maxrss as time(1) reports it, which" \
 			"is the largest of the master and its reaped descendants (not a sum)"
+		echo "ratio: dump's median time / opdump's median time on the same" \
+			"filesystem and output (above 1: opdump is faster)"
 		echo "-b default: each program's own default blocking factor"
 		echo "copy MB/s: dd bs=1M of as many MiB as dump wrote, from the same" \
 			"source to the same output (the limit for any dump)"
