@@ -28,6 +28,9 @@
 
 enum { CMD_QUIT = 0, CMD_WRITE = 1 };
 
+/* A slave's exit status when the ring broke around it, not its fault. */
+#define SLAVE_BROKEN	4
+
 struct ring_cmd {
 	uint32_t	 op;
 	uint32_t	 nrec;
@@ -185,11 +188,11 @@ slave_main(struct slave *s, int src, int tokin, int tokout, int out,
 		memset(&r, 0, sizeof(r));
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		if (read_full(tokin, &tok, 1) != 0)
-			break;
+			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
 		slave_write(out, kind, s->block, (size_t)c.nrec * TP_BSIZE, &r);
 		if (write_full(tokout, &tok, 1) == -1 ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
-			break;
+			_exit(SLAVE_BROKEN);
 	}
 	_exit(0);
 }
@@ -271,6 +274,8 @@ ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
 	int i, saved;
 	char tok = 'T';
 
+	/* A dead slave's command pipe must give EPIPE, not kill the master. */
+	signal(SIGPIPE, SIG_IGN);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->sl = calloc((size_t)n, sizeof(*r->sl));
@@ -340,19 +345,49 @@ ring_fail(struct ring *r, int why, int err, int slave)
 	return -1;
 }
 
-/* Slave i has gone away: reap it and remember how it ended. */
+/*
+ * Slave i has gone away.  When one slave dies the others follow, as the
+ * token no longer comes round: reap every slave that has ended and blame
+ * the one whose end was not caused by the others'.
+ */
+static int
+broken(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == SLAVE_BROKEN;
+}
+
 static int
 ring_died(struct ring *r, int i)
 {
-	int status = 0;
+	int j, tries, status, blame = i, bstatus = 0;
 
-	if (r->sl[i].pid > 0 && waitpid(r->sl[i].pid, &status, 0) > 0) {
-		r->st.wstatus = status;
-		ring_fail(r, RING_DIED, 0, i);
-		r->sl[i].pid = 0;
-		return -1;
+	if (r->sl[i].pid > 0 && waitpid(r->sl[i].pid, &bstatus, 0) > 0)
+		r->sl[i].pid = -r->sl[i].pid;
+	/* The culprit may close its pipes a moment before it is waitable. */
+	for (tries = 0; tries < 100 && broken(bstatus); tries++) {
+		for (j = 0; j < r->n; j++) {
+			if (r->sl[j].pid <= 0 ||
+			    waitpid(r->sl[j].pid, &status, WNOHANG) <= 0)
+				continue;
+			r->sl[j].pid = -r->sl[j].pid;
+			if (!broken(status)) {
+				blame = j;
+				bstatus = status;
+			}
+		}
+		if (broken(bstatus))
+			usleep(10000);
 	}
-	return ring_fail(r, RING_DIED, 0, i);
+	if (r->st.failed == RING_OK) {
+		ring_fail(r, RING_DIED, 0, blame);
+		r->st.wstatus = bstatus;
+		r->st.pid = r->sl[blame].pid < 0 ? -r->sl[blame].pid :
+		    r->sl[blame].pid;
+	}
+	for (j = 0; j < r->n; j++)
+		if (r->sl[j].pid < 0)
+			r->sl[j].pid = 0;	/* reaped */
+	return -1;
 }
 
 /*

@@ -169,7 +169,8 @@ tree_walk(struct tree *t, const char *full)
 	if (errno != 0)
 		die("%s: %s", full, strerror(errno));
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name);
+	if (n > 0)	/* an empty directory has no array at all */
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		if (ignored(names[i] + t->rootlen + 1)) {
 			free(names[i]);
