@@ -2,14 +2,40 @@
 /*
  * Identification through libmagic: what a source holds before we hand it
  * to libext2fs, so that a FAT image or a swap partition is refused with
- * libmagic's own words instead of a bare "bad magic number".
+ * libmagic's own words instead of a bare "bad magic number".  libmagic
+ * runs in a short-lived child: its database takes some 20 MB, which the
+ * master and the slaves forked from it should not carry for the whole dump.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <magic.h>
 
 #include "opdump.h"
+
+#define DESC_MAX	1024
+
+/* In the child: libmagic's description of path, written to fd. */
+static void
+ident_child(const char *path, int fd)
+{
+	char out[DESC_MAX] = "";
+	const char *desc;
+	magic_t m;
+	size_t len;
+
+	if ((m = magic_open(MAGIC_DEVICES | MAGIC_ERROR)) != NULL) {
+		if (magic_load(m, NULL) == 0 &&
+		    (desc = magic_file(m, path)) != NULL)
+			snprintf(out, sizeof(out), "%s", desc);
+		magic_close(m);
+	}
+	len = strlen(out);
+	_exit(len == 0 || write(fd, out, len) != (ssize_t)len);
+}
 
 /*
  * Return libmagic's description of path (malloc'd), or NULL when libmagic
@@ -19,16 +45,33 @@
 char *
 ident_describe(const char *path)
 {
-	magic_t m;
-	const char *desc;
-	char *out = NULL;
+	char buf[DESC_MAX];
+	size_t got = 0;
+	ssize_t n;
+	int p[2], status;
+	pid_t pid;
 
-	if ((m = magic_open(MAGIC_DEVICES | MAGIC_ERROR)) == NULL)
+	if (pipe(p) == -1)
 		return NULL;
-	if (magic_load(m, NULL) == 0 && (desc = magic_file(m, path)) != NULL)
-		out = strdup(desc);
-	magic_close(m);
-	return out;
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		ident_child(path, p[1]);
+	}
+	close(p[1]);
+	while (got < sizeof(buf) - 1 &&
+	    (n = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(p[0]);
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0 || got == 0)
+		return NULL;
+	buf[got] = '\0';
+	return strdup(buf);
 }
 
 /* Return 1 if libmagic's description names an ext2, ext3 or ext4 fs. */
