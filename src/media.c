@@ -36,6 +36,19 @@ media_name(const struct dump *d)
 	return strcmp(d->opt.tape, "-") == 0 ? "standard output" : d->opt.tape;
 }
 
+/* Would opening the output (and truncating it) destroy the source? */
+static int
+media_is_source(const struct dump *d)
+{
+	struct stat out, src;
+
+	if (stat(d->opt.tape, &out) == -1 || stat(d->src.device, &src) == -1)
+		return 0;
+	if (S_ISBLK(out.st_mode) && S_ISBLK(src.st_mode))
+		return out.st_rdev == src.st_rdev;
+	return out.st_dev == src.st_dev && out.st_ino == src.st_ino;
+}
+
 /* Open the output for writing; -1 after a message. */
 int
 media_open(struct dump *d)
@@ -45,6 +58,11 @@ media_open(struct dump *d)
 	if (strcmp(d->opt.tape, "-") == 0) {
 		d->outfd = STDOUT_FILENO;
 		return 0;
+	}
+	if (media_is_source(d)) {
+		msg("Cannot open output \"%s\": it is the filesystem being "
+		    "dumped\n", d->opt.tape);
+		return -1;
 	}
 	if (d->out_kind == OUT_FILE)
 		flags |= O_CREAT | O_TRUNC;

@@ -158,5 +158,15 @@ refused blocksize-0 block -0 -b 0 -f "$vol" "$img"
 refused blocksize-1025 block -0 -b 1025 -f "$vol" "$img"
 refused blocksize-2000 block -0 -b 2000 -f "$vol" "$img"
 refused slaves-0 slaves -0 --slaves 0 -f "$vol" "$img"
+# Writing the dump over the image being dumped would destroy it.
+cp "$img" "$TESTTMP/self.img"
+refused output-is-source "being dumped" -0 -f "$TESTTMP/self.img" \
+    "$TESTTMP/self.img"
+e2fsck -fn "$TESTTMP/self.img" >/dev/null 2>&1 ||
+    { echo "output-is-source: the image was damaged" >&2; FAILED+=" self"; }
+# A full disk: /dev/full says ENOSPC at once.
+attempt full-disk -0 -f /dev/full "$img"
+[ "$RC" -eq 3 ] && grep -q "End of media" "$TESTTMP/bad.err" ||
+    { echo "full-disk: exit $RC" >&2; show "$TESTTMP/bad.err"; FAILED+=" full"; }
 
 [ -z "$FAILED" ] || fail "mishandled:$FAILED"
