@@ -25,6 +25,7 @@
 #include "opdump.h"
 
 #define OFF_INLINE	(-1)	/* the record is already in the buffer */
+#define RING_REQ_BYTES	(256 * 1024)
 
 enum { CMD_QUIT = 0, CMD_WRITE = 1 };
 
@@ -49,6 +50,7 @@ struct slave {
 	int		 cmd;		/* master writes commands here */
 	int		 res;		/* master reads results here */
 	int		 busy;		/* a block is in flight */
+	int		 ntrec;		/* records per tape block */
 	int64_t		*offs;		/* shared: source offset per record */
 	uint8_t		*block;		/* shared: the tape block */
 };
@@ -56,7 +58,8 @@ struct slave {
 struct ring {
 	struct slave	*sl;
 	int		 n;
-	int		 ntrec;
+	int		 ntrec;		/* records per tape block */
+	int		 reqrec;	/* records per request: whole blocks */
 	int		 cur;		/* slave being filled */
 	int		 fill;		/* records in its block */
 	int		 oldest;	/* the slave whose result is due */
@@ -145,13 +148,17 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
  */
 static void
 slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
-    struct ring_result *r)
+    int ntrec, struct ring_result *r)
 {
-	size_t done = 0;
+	size_t done = 0, want, bsize = (size_t)ntrec * TP_BSIZE;
 	ssize_t n;
 
 	while (done < len) {
-		n = write(out, block + done, len - done);
+		/* A tape block is one write; a tail of a block is retried. */
+		want = kind == OUT_TAPE ? bsize - done % bsize : len - done;
+		if (want > len - done)
+			want = len - done;
+		n = write(out, block + done, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == 0 || (n == -1 && errno == ENOSPC)) {
@@ -164,7 +171,7 @@ slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
 			break;
 		}
 		done += (size_t)n;
-		if (kind == OUT_TAPE && done < len) {
+		if (kind == OUT_TAPE && (size_t)n < want) {
 			r->status = RING_EOM;
 			break;
 		}
@@ -189,7 +196,8 @@ slave_main(struct slave *s, int src, int tokin, int tokout, int out,
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
-		slave_write(out, kind, s->block, (size_t)c.nrec * TP_BSIZE, &r);
+		slave_write(out, kind, s->block, (size_t)c.nrec * TP_BSIZE,
+		    s->ntrec, &r);
 		if (write_full(tokout, &tok, 1) == -1 ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
@@ -249,8 +257,8 @@ ring_setup(struct ring *r, struct ring_fds *f, const char *srcpath)
 	for (i = 0; i < r->n; i++) {
 		struct slave *s = &r->sl[i];
 
-		s->offs = shared_alloc((size_t)r->ntrec * sizeof(int64_t));
-		s->block = shared_alloc((size_t)r->ntrec * TP_BSIZE);
+		s->offs = shared_alloc((size_t)r->reqrec * sizeof(int64_t));
+		s->block = shared_alloc((size_t)r->reqrec * TP_BSIZE);
 		if (s->offs == NULL || s->block == NULL ||
 		    pipe2(f[i].cmd, O_CLOEXEC) == -1 ||
 		    pipe2(f[i].res, O_CLOEXEC) == -1 ||
@@ -259,6 +267,20 @@ ring_setup(struct ring *r, struct ring_fds *f, const char *srcpath)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * How many tape blocks one request carries.  A tape gets one write per
+ * block whatever we do, but a file or a pipe only sees a byte stream: there
+ * small blocks (-b 10) are gathered into requests of about RING_REQ_BYTES,
+ * so the token and the pipes go round once per request, not per block.
+ */
+static int
+ring_batch(int ntrec, enum out_kind kind)
+{
+	int batch = RING_REQ_BYTES / (ntrec * TP_BSIZE);
+
+	return kind == OUT_TAPE || batch < 1 ? 1 : batch;
 }
 
 /*
@@ -288,12 +310,14 @@ ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
 	memset(f, -1, (size_t)n * sizeof(*f));
 	r->n = n;
 	r->ntrec = ntrec;
+	r->reqrec = ntrec * ring_batch(ntrec, kind);
 	r->kind = kind;
 	for (i = 0; i < n; i++)
 		r->sl[i].cmd = r->sl[i].res = -1;
 	if (ring_setup(r, f, srcpath) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
+		r->sl[i].ntrec = ntrec;
 		if ((r->sl[i].pid = fork()) == -1)
 			goto fail;
 		if (r->sl[i].pid == 0) {
@@ -433,7 +457,7 @@ ring_collect(struct ring *r)
 	if (res.status != RING_OK)
 		return ring_fail(r, res.status, res.err,
 		    (r->oldest + r->n - 1) % r->n);
-	r->st.blocks++;
+	r->st.blocks += (uint64_t)res.written / ((uint64_t)r->ntrec * TP_BSIZE);
 	return 0;
 }
 
@@ -448,7 +472,7 @@ ring_dispatch(struct ring *r)
 		return ring_died(r, r->cur);
 	s->busy = 1;
 	r->inflight++;
-	r->queued++;
+	r->queued += (uint64_t)((r->fill + r->ntrec - 1) / r->ntrec);
 	r->fill = 0;
 	r->cur = (r->cur + 1) % r->n;
 	return 0;
@@ -477,7 +501,7 @@ ring_put_inline(struct ring *r, const void *rec)
 	s = &r->sl[r->cur];
 	memcpy(s->block + (size_t)r->fill * TP_BSIZE, rec, TP_BSIZE);
 	s->offs[r->fill++] = OFF_INLINE;
-	return r->fill == r->ntrec ? ring_dispatch(r) : 0;
+	return r->fill == r->reqrec ? ring_dispatch(r) : 0;
 }
 
 /* Queue one data record that the slave reads at offset off. */
@@ -487,7 +511,7 @@ ring_put_disk(struct ring *r, uint64_t off)
 	if (ring_slot(r) == -1)
 		return -1;
 	r->sl[r->cur].offs[r->fill++] = (int64_t)off;
-	return r->fill == r->ntrec ? ring_dispatch(r) : 0;
+	return r->fill == r->reqrec ? ring_dispatch(r) : 0;
 }
 
 uint64_t
@@ -567,9 +591,9 @@ ring_free(struct ring *r)
 		if (r->sl[i].res != -1)
 			close(r->sl[i].res);
 		if (r->sl[i].offs != NULL)
-			munmap(r->sl[i].offs, (size_t)r->ntrec * sizeof(int64_t));
+			munmap(r->sl[i].offs, (size_t)r->reqrec * sizeof(int64_t));
 		if (r->sl[i].block != NULL)
-			munmap(r->sl[i].block, (size_t)r->ntrec * TP_BSIZE);
+			munmap(r->sl[i].block, (size_t)r->reqrec * TP_BSIZE);
 	}
 	free(r->sl);
 	free(r);
