@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "opdump.h"
@@ -21,7 +22,8 @@ media_probe(struct dump *d)
 	if (strcmp(d->opt.tape, "-") == 0)
 		d->out_kind = OUT_PIPE;
 	else if (stat(d->opt.tape, &st) == 0 && S_ISCHR(st.st_mode))
-		d->out_kind = OUT_TAPE;
+		/* /dev/null and friends (major 1) are no tapes. */
+		d->out_kind = major(st.st_rdev) == 1 ? OUT_FILE : OUT_TAPE;
 	else if (stat(d->opt.tape, &st) == 0 &&
 	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
 		d->out_kind = OUT_PIPE;
