@@ -16,7 +16,9 @@
 #	src/ring.c	the slave processes that read and write tape blocks
 #	src/media.c	the output: file, pipe or tape device
 #	src/estimate.c	size estimate and the volume size model
-#	src/dumpdates.c	-u: dumpdates updated atomically under a lock
+#	src/dumpdates.c	dumpdates: the since-date of a level, -u atomically
+#	src/lastdump.c	-W, -w: which filesystems need a dump
+#	src/exclude.c	-e, -E: inodes left out by number
 #
 # Targets: all check bench demo install uninstall clean.  `make check' and
 # `make demo' install what they need on Debian (tests/deps.sh).
@@ -51,7 +53,7 @@ LIBS		= $(PKG_LIBS) -lmagic
 ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
 		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
-		  src/estimate.c src/dumpdates.c
+		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c))
 

@@ -32,6 +32,12 @@ enum out_kind {
 	OUT_TAPE,		/* a character device: one write per block */
 };
 
+/* Inode numbers given with -e and -E. */
+struct inolist {
+	uint32_t	*ino;
+	size_t		 n, cap;
+};
+
 struct options {
 	int		 level;		/* -0 .. -9 */
 	int		 ntrec;		/* -b: records per tape block */
@@ -54,6 +60,11 @@ struct options {
 	const char	*source;	/* as given on the command line */
 	char		**keyargv;	/* the expanded old key form, owned */
 	int		 keyowned;	/* its words 1..keyowned are ours */
+	int		 Tflag;		/* -T was given */
+	time_t		 Tdate;		/* -T: dump what changed since */
+	int		 lastdump;	/* 'W' or 'w': report, dump nothing */
+	const char	*archive;	/* -A: table of contents file */
+	struct inolist	 exclude;	/* -e, -E */
 };
 
 /* What the source turned out to be, and the open filesystem. */
@@ -99,6 +110,10 @@ struct dump {
 	long		 vol_records;	/* volume size limit, 0 = none */
 	char		*host;
 	struct stats	 st;
+	time_t		 ddate;		/* c_ddate: changes since; 0 = all */
+	int		 lastlevel;	/* level ddate comes from; -1 for -T */
+	int		 tocfd;		/* -A output, or -1 */
+	int		 tocon;		/* records go to the -A output too */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -179,6 +194,8 @@ int	 stream_tape(struct dump *);
 int	 stream_maps(struct dump *);
 int	 stream_end(struct dump *);
 int	 stream_room(struct dump *);
+int	 stream_toc_open(struct dump *);
+void	 stream_toc_close(struct dump *, int);
 
 /* media.c */
 void	 media_probe(struct dump *);
@@ -215,6 +232,30 @@ void	 ring_free(struct ring *);
 int	 ring_slave_pid(const struct ring *, int);
 
 /* dumpdates.c */
+struct ddent {
+	char		*name;		/* the filesystem argument as given */
+	int		 level;
+	time_t		 date;
+};
+struct ddates {
+	struct ddent	*ent;
+	size_t		 n, cap;
+};
+int	 dumpdates_parse_date(const char *, time_t *);
+int	 dumpdates_parse_line(const char *, size_t *, int *, time_t *);
+int	 dumpdates_read(const char *, int, struct ddates *);
+const struct ddent *dumpdates_last(const struct ddates *, const char *, int);
+void	 dumpdates_free(struct ddates *);
+int	 dumpdates_since(struct dump *);
 int	 dumpdates_update(struct dump *);
+
+/* lastdump.c */
+int	 lastdump_report(const struct options *);
+
+/* exclude.c */
+int	 exclude_list(struct inolist *, const char *);
+int	 exclude_file(struct inolist *, const char *);
+void	 exclude_free(struct inolist *);
+void	 exclude_apply(struct dump *);
 
 #endif

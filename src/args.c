@@ -32,11 +32,14 @@ void
 args_usage(void)
 {
 	fprintf(stderr,
-	    "usage: opdump [-level#] [-acqSuv] [-B records] [-b blocksize] "
-	    "[-d density]\n"
-	    "              [-D file] [-f file] [-h level] [-I nr-errors] "
-	    "[-L label]\n"
-	    "              [-s feet] [--slaves n] filesystem\n"
+	    "usage: opdump [-level#] [-acqSuv] [-A file] [-B records] "
+	    "[-b blocksize]\n"
+	    "              [-d density] [-D file] [-e inode#,inode#,...] "
+	    "[-E file]\n"
+	    "              [-f file] [-h level] [-I nr-errors] [-L label] "
+	    "[-s feet]\n"
+	    "              [-T date] [--slaves n] filesystem\n"
+	    "       opdump [-D file] -W | -w\n"
 	    "       opdump [level][key-letters] [key-arguments ...] "
 	    "filesystem\n");
 }
@@ -60,6 +63,7 @@ args_free(struct options *o)
 	args_free_argv(o->keyargv, o->keyowned);
 	o->keyargv = NULL;
 	o->keyowned = 0;
+	exclude_free(&o->exclude);
 }
 
 /*
@@ -253,10 +257,12 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 		o->nslaves = (int)v;
 		return 0;
 	case 'A':
-		return args_unsupported(ch, "table of contents archive");
+		o->archive = arg;
+		return 0;
 	case 'e':
+		return exclude_list(&o->exclude, arg);
 	case 'E':
-		return args_unsupported(ch, "inode exclusion");
+		return exclude_file(&o->exclude, arg);
 	case 'F':
 		return args_unsupported(ch, "end-of-tape script");
 	case 'j':
@@ -274,10 +280,16 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	case 'Q':
 		return args_unsupported(ch, "QFA position file");
 	case 'T':
-		return args_unsupported(ch, "dump since a given date");
+		if (dumpdates_parse_date(arg, &o->Tdate) == -1) {
+			msg("bad time \"%s\"\n", arg);
+			return -1;
+		}
+		o->Tflag = 1;
+		return 0;
 	case 'W':
 	case 'w':
-		return args_unsupported(ch, "dump schedule report");
+		o->lastdump = ch;
+		return 0;
 	default:
 		args_usage();
 		return -1;
@@ -325,6 +337,12 @@ args_parse(struct options *o, int argc, char **argv)
 	}
 	if (o->tape == getenv("TAPE") && args_tape(o, o->tape) == -1)
 		return -1;
+	if (o->lastdump)
+		return 0;	/* a report: no filesystem to dump */
+	if (o->Tflag && o->update) {
+		msg("You cannot use the T and u flags together.\n");
+		return -1;
+	}
 	if (argc - optind != 1) {
 		msg(argc == optind ? "Must specify a filesystem to dump\n" :
 		    "Dump one filesystem at a time\n");
@@ -334,11 +352,6 @@ args_parse(struct options *o, int argc, char **argv)
 	o->source = argv[optind];
 	if (o->level > 9) {
 		msg("level %d: levels above 9 are not supported\n", o->level);
-		return -1;
-	}
-	if (o->level > 0) {
-		msg("level %d: incremental dumps are not supported yet\n",
-		    o->level);
 		return -1;
 	}
 	return 0;

@@ -39,6 +39,7 @@ dump_exit(struct dump *d, int code)
 		msg("The ENTIRE dump is aborted.\n");
 	if (d->ring != NULL)
 		ring_abort(d->ring);
+	stream_toc_close(d, code == X_FINOK);
 	dump_free(d);
 	exit(code);
 }
@@ -86,10 +87,29 @@ settle_options(struct dump *d)
 	estimate_volume(d);
 }
 
+/* "Date of this level N dump: ...", as dump words it. */
+static void
+report_level(struct dump *d)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "Date of this level %d dump: ",
+	    d->opt.level);
+	msgdate(what, d->st.start);
+}
+
 static void
 report_start(struct dump *d)
 {
-	msgdate("Date of this level 0 dump: ", d->st.start);
+	char what[64];
+
+	report_level(d);
+	if (d->ddate != 0) {
+		/* -T names no level: dump prints '?'. */
+		snprintf(what, sizeof(what), "Date of last level %c dump: ",
+		    d->lastlevel < 0 ? '?' : '0' + d->lastlevel);
+		msgdate(what, d->ddate);
+	}
 	msg("Dumping %s (%s) to %s\n", d->src.device, d->src.filesys,
 	    media_name(d));
 	msg("Label: %s\n", d->spcl.c_label);
@@ -126,9 +146,11 @@ report_end(struct dump *d)
 	if (d->st.readerrs)
 		msg("%u read errors on %s; their records hold zeros\n",
 		    d->st.readerrs, d->src.device);
-	msgdate("Date of this level 0 dump: ", d->st.start);
+	report_level(d);
 	msgdate("Date this dump completed:  ", d->st.end);
 	msg("Average transfer rate: %ld kB/s\n", kbs);
+	if (d->opt.archive != NULL)
+		msg("Archiving dump to %s\n", d->opt.archive);
 }
 
 /* Volume 1 from its header to the trailer; -1 if anything failed. */
@@ -162,11 +184,17 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.outfd = -1;
+	d.tocfd = -1;
 	signal(SIGPIPE, SIG_IGN);	/* a dead slave is an error, not a kill */
 	add_error_table(&et_ext2_error_table);
 	if ((rc = args_parse(&d.opt, argc, argv)) != 0) {
 		args_free(&d.opt);
 		exit(rc == 1 ? X_FINOK : X_STARTUP);
+	}
+	if (d.opt.lastdump) {
+		rc = lastdump_report(&d.opt);
+		args_free(&d.opt);
+		exit(rc == 0 ? X_FINOK : X_STARTUP);
 	}
 	if (gethostname(host, sizeof(host)) == -1)
 		strcpy(host, "localhost");
@@ -175,7 +203,9 @@ main(int argc, char **argv)
 	d.st.start = time(NULL);
 	msg_silence(d.opt.estimate_only);
 	settle_options(&d);
-	if (source_open(&d) == -1)
+	if (dumpdates_since(&d) == -1 || source_open(&d) == -1 ||
+	    (d.opt.archive != NULL && !d.opt.estimate_only &&
+	    stream_toc_open(&d) == -1))
 		dump_exit(&d, X_STARTUP);
 	stream_init(&d);
 	if (!d.opt.estimate_only)
@@ -195,6 +225,7 @@ main(int argc, char **argv)
 	d.st.end = time(NULL);
 	if (media_close(&d) == -1)
 		dump_exit(&d, X_ABORT);
+	stream_toc_close(&d, 1);
 	report_end(&d);
 	if (d.opt.update && dumpdates_update(&d) == -1)
 		dump_exit(&d, X_ABORT);

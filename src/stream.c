@@ -3,9 +3,13 @@
  * The record stream: numbers every record (c_tapea), finishes and checksums
  * headers, and writes the fixed parts of a dump (volume header, the two
  * inode maps, the trailer).  It hands records to the ring and knows nothing
- * of inodes; traverse.c and dumpino.c decide what goes in.
+ * of inodes; traverse.c and dumpino.c decide what goes in.  With -A it also
+ * copies the table of contents to a file of its own, with plain writes.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "opdump.h"
 
@@ -28,7 +32,7 @@ stream_init(struct dump *d)
 
 	memset(h, 0, sizeof(*h));
 	h->c_date = (int32_t)d->st.start;
-	h->c_ddate = 0;
+	h->c_ddate = (int32_t)d->ddate;
 	h->c_volume = 1;
 	h->c_magic = NFS_MAGIC;
 	h->c_level = d->opt.level;
@@ -65,6 +69,72 @@ stream_room(struct dump *d)
 	return -1;
 }
 
+/* Open the -A file; -1 after a message. */
+int
+stream_toc_open(struct dump *d)
+{
+	d->tocfd = open(d->opt.archive, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0666);
+	if (d->tocfd == -1) {
+		msg("Cannot open %s for writing: %s\n", d->opt.archive,
+		    strerror(errno));
+		return -1;
+	}
+	d->tocon = 1;
+	return 0;
+}
+
+/* Close the -A file; a dump that failed takes its partial one along. */
+void
+stream_toc_close(struct dump *d, int ok)
+{
+	if (d->tocfd == -1)
+		return;
+	if (close(d->tocfd) == -1 && ok)
+		msg("error writing archive file: %s\n", strerror(errno));
+	d->tocfd = -1;
+	if (!ok)
+		unlink(d->opt.archive);
+}
+
+/*
+ * Copy a record to the -A file when it belongs to the table of contents:
+ * what restore -t and -i read, that is everything before the first inode
+ * that is not a directory, less the directories' extended attributes,
+ * and then the trailer.  A write error ends the copy, not the dump.
+ */
+static void
+stream_toc(struct dump *d, const void *rec, int type)
+{
+	const struct s_spcl *h = &d->spcl;
+	const char *p = rec;
+	size_t done = 0;
+	ssize_t n;
+
+	if (d->tocfd == -1)
+		return;
+	if (type == TS_END)
+		d->tocon = 1;
+	else if (type == TS_INODE && !(h->c_flags & DR_EXTATTRIBUTES) &&
+	    !LINUX_S_ISDIR(h->c_dinode.di_mode))
+		d->tocon = 0;
+	if (!d->tocon || (h->c_flags & DR_EXTATTRIBUTES))
+		return;
+	while (done < TP_BSIZE) {
+		if ((n = write(d->tocfd, p + done, TP_BSIZE - done)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0) {
+			msg("error writing archive file: %s\n",
+			    n == 0 ? "short write" : strerror(errno));
+			close(d->tocfd);
+			d->tocfd = -1;
+			return;
+		}
+		done += (size_t)n;
+	}
+}
+
 /*
  * Queue the persistent header as a record of type type for inode ino.
  * The caller has set c_dinode, c_count and c_addr.
@@ -81,6 +151,7 @@ stream_header(struct dump *d, int type, uint32_t ino)
 	tapefmt_checksum(h);
 	if (stream_room(d) == -1 || ring_put_inline(d->ring, h) == -1)
 		return -1;
+	stream_toc(d, h, type);
 	d->tapea++;
 	return 0;
 }
@@ -91,6 +162,7 @@ stream_record(struct dump *d, const void *rec)
 {
 	if (stream_room(d) == -1 || ring_put_inline(d->ring, rec) == -1)
 		return -1;
+	stream_toc(d, rec, 0);
 	d->tapea++;
 	return 0;
 }
@@ -162,6 +234,9 @@ stream_end(struct dump *d)
 	memset(h->c_addr, 0, sizeof(h->c_addr));
 	h->c_count = 0;
 	h->c_flags = DR_NEWINODEFMT;
+	/* With -A, the first inode of each volume, as restore -t shows. */
+	if (d->opt.archive != NULL)
+		h->c_inos[1] = EXT2_ROOT_INO;
 	while (n-- > 0)
 		if (stream_header(d, TS_END, d->src.maxino) == -1)
 			return -1;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The passes over the filesystem.  Passes I and II map which inodes are in
- * use and which go on the dump, and add up the size estimate; passes III
- * and IV walk the inode table again in inode order and hand each dumped
- * directory, then each other inode, to dumpino.c.  Walking in inode order
- * (never down the tree) means a corrupt directory cannot send us in circles.
+ * The passes over the filesystem.  Pass I maps which inodes are in use,
+ * excluded or changed since the dump this one builds on; pass II prunes
+ * excluded subtrees and, on an incremental, adds the directories restore
+ * needs to place what changed.  Passes III and IV walk the inode table
+ * again in inode order and hand each dumped directory, then each other
+ * inode, to dumpino.c.  Walking in inode order (never down the tree) means
+ * a corrupt directory cannot send us in circles.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,6 +119,19 @@ inode_nodump(const struct dump *d, const struct ext2_inode_large *in)
 	    d->opt.level >= d->opt.honor_level;
 }
 
+/*
+ * Changed since the dump this one builds on: its data (mtime) or its
+ * inode (ctime) at or after that dump's start, to the second, as dump
+ * decides.  The on-disk times are unsigned, so an inode dated before 1970
+ * counts as changed: dumped once too often, never lost.
+ */
+static int
+inode_changed(const struct dump *d, const struct ext2_inode_large *in)
+{
+	return (time_t)in->i_mtime >= d->ddate ||
+	    (time_t)in->i_ctime >= d->ddate;
+}
+
 struct worklist {
 	ext2_ino_t	*ino;
 	size_t		 n, cap;
@@ -142,17 +157,27 @@ struct prune {
 	struct worklist	*work;
 };
 
+/* The inode an entry names below its directory: 0 for ".", ".." or junk. */
+static ext2_ino_t
+entry_child(const struct dump *d, const struct ext2_dir_entry *de)
+{
+	int namlen = ext2fs_dirent_name_len(de);
+
+	if (de->inode > d->src.maxino || (de->name[0] == '.' &&
+	    (namlen == 1 || (namlen == 2 && de->name[1] == '.'))))
+		return 0;
+	return de->inode;
+}
+
 static int
 prune_entry(struct ext2_dir_entry *de, int off, int bs, char *buf, void *arg)
 {
 	struct prune *p = arg;
 	struct dump *d = p->d;
-	ext2_ino_t ino = de->inode;
-	int namlen = ext2fs_dirent_name_len(de);
+	ext2_ino_t ino = entry_child(d, de);
 
 	(void)off, (void)bs, (void)buf;
-	if (ino == 0 || ino > d->src.maxino || (de->name[0] == '.' &&
-	    (namlen == 1 || (namlen == 2 && de->name[1] == '.'))))
+	if (ino == 0)
 		return 0;
 	if (MAP_TST(d->map.excl, ino))
 		return 0;	/* already pruned: also ends directory loops */
@@ -212,7 +237,7 @@ map_inode(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in,
 	int isdir = LINUX_S_ISDIR(in->i_mode);
 
 	MAP_SET(d->map.used, ino);
-	if (inode_is_metadata(d, ino, in) ||
+	if (inode_is_metadata(d, ino, in) || MAP_TST(d->map.excl, ino) ||
 	    (ino != EXT2_ROOT_INO && inode_nodump(d, in))) {
 		MAP_SET(d->map.excl, ino);
 		if (isdir && ino >= EXT2_FIRST_INO(d->src.fs->super)) {
@@ -222,16 +247,164 @@ map_inode(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in,
 		}
 		return 0;
 	}
-	MAP_SET(d->map.dump, ino);
 	if (isdir)
 		MAP_SET(d->map.dir, ino);
+	if (ino != EXT2_ROOT_INO && !inode_changed(d, in))
+		return 0;
+	MAP_SET(d->map.dump, ino);
 	d->st.estimate += estimate_inode(d, in);
 	return 0;
 }
 
+/* A directory and one of its subdirectories, for pass II. */
+struct subdir {
+	ext2_ino_t	 child;
+	ext2_ino_t	 dir;
+};
+
+struct dirmap {
+	struct dump	*d;
+	ext2_ino_t	 dir;		/* being read */
+	int		 found;		/* it holds a dumped inode */
+	struct subdir	*sub;		/* subdirectories not dumped yet */
+	size_t		 n, cap;
+	int		 nomem;
+};
+
+/*
+ * Pass II, one entry of a directory not dumped so far.  A dumped inode
+ * settles it (the directory goes on the dump, read no further); a
+ * subdirectory is remembered, since something below it may be dumped
+ * later in the pass and then this directory must go on too.
+ */
+static int
+dirmap_entry(struct ext2_dir_entry *de, int off, int bs, char *buf, void *arg)
+{
+	struct dirmap *m = arg;
+	struct dump *d = m->d;
+	ext2_ino_t ino = entry_child(d, de);
+	struct subdir *p;
+
+	(void)off, (void)bs, (void)buf;
+	if (ino == 0)
+		return 0;
+	if (MAP_TST(d->map.dump, ino)) {
+		m->found = 1;
+		return DIRENT_ABORT;
+	}
+	if (!MAP_TST(d->map.dir, ino))
+		return 0;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		if ((p = realloc(m->sub, m->cap * sizeof(*p))) == NULL) {
+			m->nomem = 1;
+			return DIRENT_ABORT;
+		}
+		m->sub = p;
+	}
+	m->sub[m->n++] = (struct subdir){ ino, m->dir };
+	return 0;
+}
+
+/* Put directory ino on the dump, with its estimate, and queue it. */
+static int
+dirmap_add(struct dump *d, ext2_ino_t ino, struct worklist *added)
+{
+	struct ext2_inode_large *in;
+	int isize = EXT2_INODE_SIZE(d->src.fs->super);
+
+	MAP_SET(d->map.dump, ino);
+	if ((in = calloc(1, (size_t)isize)) == NULL)
+		return -1;
+	if (ext2fs_read_inode_full(d->src.fs, ino, (struct ext2_inode *)in,
+	    isize) == 0)
+		d->st.estimate += estimate_inode(d, in);
+	free(in);
+	return worklist_push(added, ino);
+}
+
+static int
+subdir_cmp(const void *a, const void *b)
+{
+	ext2_ino_t x = ((const struct subdir *)a)->child;
+	ext2_ino_t y = ((const struct subdir *)b)->child;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every directory added in the scan puts its own parents on the dump, and
+ * theirs in turn: the remembered (subdirectory, directory) pairs, sorted
+ * by subdirectory, lead from each added directory to its parents.
+ */
+static int
+dirmap_ancestors(struct dump *d, struct dirmap *m, struct worklist *added)
+{
+	struct subdir key, *s, *end = m->sub + m->n;
+	ext2_ino_t ino;
+
+	qsort(m->sub, m->n, sizeof(*m->sub), subdir_cmp);
+	while (added->n > 0) {
+		key.child = ino = added->ino[--added->n];
+		s = m->n ? bsearch(&key, m->sub, m->n, sizeof(*s),
+		    subdir_cmp) : NULL;
+		if (s == NULL)
+			continue;
+		while (s > m->sub && s[-1].child == ino)
+			s--;
+		for (; s < end && s->child == ino; s++)
+			if (!MAP_TST(d->map.dump, s->dir) &&
+			    dirmap_add(d, s->dir, added) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * Pass II of an incremental: every directory that holds a dumped inode
+ * goes on the dump, and so do its ancestors, so restore can place every
+ * inode on the tape; directories with nothing dumped below them stay off.
+ * One read of each directory not already dumped: the parents of what is
+ * added later are found through the pairs that read remembers.  A
+ * directory that cannot be read goes on the dump, to be safe.
+ */
+static int
+map_dirs(struct dump *d)
+{
+	struct dirmap m = { .d = d };
+	struct worklist added = { NULL, 0, 0 };
+	errcode_t err;
+	ext2_ino_t ino;
+	int rc = 0;
+
+	for (ino = 1; ino <= d->src.maxino && rc == 0; ino++) {
+		if (!MAP_TST(d->map.dir, ino) || MAP_TST(d->map.dump, ino))
+			continue;
+		m.dir = ino;
+		m.found = 0;
+		err = ext2fs_dir_iterate(d->src.fs, ino, 0, NULL, dirmap_entry,
+		    &m);
+		if (m.nomem)
+			rc = -1;
+		else if (err && !m.found)
+			warnmsg(d, "directory inode %u: %s; dumped in case it "
+			    "holds changed files\n", ino, error_message(err));
+		if (rc == 0 && (m.found || err))
+			rc = dirmap_add(d, ino, &added);
+	}
+	if (rc == 0)
+		rc = dirmap_ancestors(d, &m, &added);
+	if (rc == -1)
+		msg("out of memory\n");
+	free(m.sub);
+	free(added.ino);
+	return rc;
+}
+
 /*
  * Passes I and II: fill the used, dump and directory maps and the size
- * estimate.  Level 0 dumps every inode in use that is not excluded.
+ * estimate.  A level 0 dumps every inode in use that is not excluded; an
+ * incremental (or -T) the changed ones and the directories above them.
  */
 int
 traverse_map(struct dump *d)
@@ -243,6 +416,7 @@ traverse_map(struct dump *d)
 
 	if (maps_alloc(d) == -1 || scan_open(d, &s) == -1)
 		return -1;
+	exclude_apply(d);
 	msg("mapping (Pass I) [regular files]\n");
 	d->st.estimate = 2 * ((int64_t)(d->map.size / TP_BSIZE) + 1);
 	while ((rc = scan_next(d, &s, &ino, 1)) == 0 && ino != 0) {
@@ -258,6 +432,8 @@ traverse_map(struct dump *d)
 		msg("mapping (Pass II) [directories]\n");
 		rc = prune_nodump(d, &nodump);
 	}
+	if (rc == 0 && d->ddate != 0)
+		rc = map_dirs(d);
 	free(nodump.ino);
 	/* restore refuses a dump without the root directory. */
 	MAP_SET(d->map.dump, EXT2_ROOT_INO);

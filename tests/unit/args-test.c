@@ -85,10 +85,43 @@ test_refused(void)
 	CHECK_EQ(PARSE(&o, "-0", "-z", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "-y", "img"), -1);	/* LZO in dump */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "host:/dev/nst0", "img"), -1);
-	CHECK_EQ(PARSE(&o, "-5", "img"), -1);		/* not yet */
 	CHECK_EQ(PARSE(&o, "-0"), -1);			/* no filesystem */
 	CHECK_EQ(PARSE(&o, "-0", "a", "b"), -1);	/* two of them */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "./a:b", "img"), 0);	/* local */
+}
+
+/* Levels, -T, -e, -W: the letters of incremental dumps. */
+static void
+test_incremental(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "-5", "img"), 0);
+	CHECK_EQ(o.level, 5);
+	CHECK_EQ(PARSE(&o, "9uf", "x", "img"), 0);
+	CHECK_EQ(o.level, 9);
+	CHECK_EQ(PARSE(&o, "-1", "-0", "img"), -1);	/* level 10 */
+	CHECK_EQ(PARSE(&o, "-1", "-T", "Sat Nov 21 09:24:30 2026 +0100",
+	    "img"), 0);
+	CHECK_EQ(o.Tflag, 1);
+	CHECK_EQ(o.Tdate, 1795249470L);
+	CHECK_EQ(PARSE(&o, "-1", "-T", "Nov 21 09:24:30 2026", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-1u", "-T", "Sat Nov 21 09:24:30 2026 +0000",
+	    "img"), -1);				/* dump refuses T with u */
+	CHECK_EQ(PARSE(&o, "-0", "-e", "12,13", "-e", "99", "img"), 0);
+	CHECK_EQ(o.exclude.n, 3);
+	CHECK_EQ(o.exclude.ino[2], 99);
+	CHECK_EQ(PARSE(&o, "-0", "-e", "12,,13", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-e", "2", "img"), -1);	/* the root */
+	CHECK_EQ(PARSE(&o, "-0", "-e", "12x", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-E", "/nonexistent/list", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-W"), 0);			/* no filesystem */
+	CHECK_EQ(o.lastdump, 'W');
+	CHECK_EQ(PARSE(&o, "-D", "dd", "-w"), 0);
+	CHECK_EQ(o.lastdump, 'w');
+	CHECK_EQ(PARSE(&o, "-0", "-A", "toc", "img"), 0);
+	CHECK(strcmp(o.archive, "toc") == 0);
 }
 
 /* Free what the last parse left, so leak checkers see a clean exit. */
@@ -103,4 +136,5 @@ test_done(void)
 	PARSE(&o, "--help");
 }
 
-TEST_MAIN(test_keys, test_options, test_refused, test_done)
+TEST_MAIN(test_keys, test_options, test_refused, test_incremental,
+    test_done)
