@@ -4,7 +4,8 @@
  * ext2/3/4 filesystems that are mounted or listed in fstab, in that order,
  * each with its dump frequency (fstab's fifth field, in days) and its most
  * recent dump in dumpdates; then the dumpdates names no table entry
- * claims.  OPDUMP_FSTAB and OPDUMP_MOUNTS name other tables, for tests.
+ * claims.  Only entries naming a block device count, as in dump.
+ * OPDUMP_FSTAB and OPDUMP_MOUNTS name other tables, for tests.
  */
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "opdump.h"
@@ -35,21 +37,26 @@ is_ext(const char *type)
 }
 
 /*
- * The device a LABEL= or UUID= spec names, through udev's links; NULL
- * when none is there (dump leaves such entries out too).
+ * The device an entry names: a LABEL= or UUID= spec through udev's links.
+ * NULL when that is not a block device: dump leaves out such entries
+ * (images, devices not there), and so do we.
  */
 static char *
 fs_resolve(const char *spec)
 {
 	char link[PATH_MAX];
+	struct stat st;
 
-	if (strncmp(spec, "LABEL=", 6) == 0)
+	if (strncmp(spec, "LABEL=", 6) == 0) {
 		snprintf(link, sizeof(link), "/dev/disk/by-label/%s", spec + 6);
-	else if (strncmp(spec, "UUID=", 5) == 0)
+		spec = link;
+	} else if (strncmp(spec, "UUID=", 5) == 0) {
 		snprintf(link, sizeof(link), "/dev/disk/by-uuid/%s", spec + 5);
-	else
-		return strdup(spec);
-	return realpath(link, NULL);
+		spec = link;
+	}
+	if (stat(spec, &st) == -1 || !S_ISBLK(st.st_mode))
+		return NULL;
+	return spec == link ? realpath(link, NULL) : strdup(spec);
 }
 
 /*

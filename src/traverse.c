@@ -343,11 +343,12 @@ dirmap_ancestors(struct dump *d, struct dirmap *m, struct worklist *added)
 	struct subdir key, *s, *end = m->sub + m->n;
 	ext2_ino_t ino;
 
+	if (m->n == 0)
+		return 0;
 	qsort(m->sub, m->n, sizeof(*m->sub), subdir_cmp);
 	while (added->n > 0) {
 		key.child = ino = added->ino[--added->n];
-		s = m->n ? bsearch(&key, m->sub, m->n, sizeof(*s),
-		    subdir_cmp) : NULL;
+		s = bsearch(&key, m->sub, m->n, sizeof(*s), subdir_cmp);
 		if (s == NULL)
 			continue;
 		while (s > m->sub && s[-1].child == ino)
