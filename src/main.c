@@ -201,9 +201,12 @@ main(int argc, char **argv)
 	host[sizeof(host) - 1] = '\0';
 	d.host = strdup(host);
 	d.st.start = time(NULL);
+	/* Before -S silences us: dump reports dumpdates trouble even then. */
+	if (dumpdates_since(&d) == -1)
+		dump_exit(&d, X_STARTUP);
 	msg_silence(d.opt.estimate_only);
 	settle_options(&d);
-	if (dumpdates_since(&d) == -1 || source_open(&d) == -1 ||
+	if (source_open(&d) == -1 ||
 	    (d.opt.archive != NULL && !d.opt.estimate_only &&
 	    stream_toc_open(&d) == -1))
 		dump_exit(&d, X_STARTUP);

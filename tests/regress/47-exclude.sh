@@ -115,7 +115,8 @@ check h0 "$TESTTMP/exp.h0" -h 0
 unlisted "$TESTTMP/h0" ./nod/file ./noddir ./noddir/inner/deep
 
 # At level 1 (honoured by default): a changed flagged file and a changed
-# file below a flagged directory stay off the incremental.
+# file below a flagged directory stay off the incremental, and so does a
+# changed file given with -e.
 DD=$TESTTMP/dumpdates
 tick
 opdump_args /dev/null -0u -D "$DD" -f "$TESTTMP/l0" "$img"
@@ -130,8 +131,11 @@ now=$(date +%s)
 dbg "$img" <<EOF
 sif /nod/file ctime @$now
 sif /noddir/inner/deep ctime @$now
+sif /keep/file ctime @$now
+sif /keep ctime @$now
 EOF
 tick
-opdump_args /dev/null -1u -D "$DD" -f "$TESTTMP/l1" "$img"
-listed "$TESTTMP/l1" ./nod/other
-unlisted "$TESTTMP/l1" ./nod/file ./noddir ./noddir/inner ./noddir/inner/deep
+opdump_args /dev/null -1u -D "$DD" -e "$(ino /keep/file)" -f "$TESTTMP/l1" "$img"
+listed "$TESTTMP/l1" ./nod/other ./keep
+unlisted "$TESTTMP/l1" ./nod/file ./noddir ./noddir/inner ./noddir/inner/deep \
+    ./keep/file
