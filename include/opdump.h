@@ -81,7 +81,7 @@ struct source {
 struct maps {
 	uint8_t		*used;		/* TS_CLRI: in use at dump time */
 	uint8_t		*dump;		/* TS_BITS: on this dump */
-	uint8_t		*dir;		/* directories on this dump */
+	uint8_t		*dir;		/* directories not excluded */
 	uint8_t		*excl;		/* excluded (nodump, reserved) */
 	size_t		 size;		/* bytes, a multiple of TP_BSIZE */
 };

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,36 +394,57 @@ dumpdates_copy(FILE *in, FILE *out, struct dump *d, const char *newline)
 }
 
 /*
- * Record this dump in dumpdates.  Called only once the dump is complete.
- * Returns 0, or -1 after a message (the old file is then untouched).
+ * The file to rewrite.  A symbolic link is followed, so that the rename
+ * replaces its target, as dump's rewrite in place would, not the link.
  */
-int
-dumpdates_update(struct dump *d)
+static char *
+dumpdates_target(const char *path)
 {
-	const char *path = d->opt.dumpdates;
-	char newline[512], *tmp;
-	FILE *in = NULL, *out = NULL;
-	int fd, tfd = -1, rc = -1;
+	char *real = realpath(path, NULL);
 
-	if (dumpdates_line(newline, sizeof(newline), d->opt.source,
-	    d->opt.level, d->st.start) == -1 ||
-	    (tmp = malloc(strlen(path) + 8)) == NULL) {
-		msg("cannot format the dumpdates entry\n");
-		return -1;
+	return real != NULL ? real : strdup(path);
+}
+
+/* Make the rename survive a crash: sync the directory holding path. */
+static void
+dumpdates_syncdir(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (copy == NULL)
+		return;
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		fsync(fd);
+		close(fd);
 	}
-	sprintf(tmp, "%s.XXXXXX", path);
-	if ((fd = dumpdates_lock(path)) == -1) {
-		msg("cannot lock %s: %s\n", path, strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if ((in = fdopen(dup(fd), "r")) != NULL &&
+	free(copy);
+}
+
+/*
+ * Under the lock held on fd: write the new file beside the old one, with
+ * the old one's permissions, and rename it over.  Closing our copy of fd
+ * releases the lock, so that happens only after the rename.
+ */
+static int
+dumpdates_rewrite(struct dump *d, int fd, const char *path, char *tmp,
+    const char *newline)
+{
+	FILE *in = NULL, *out = NULL;
+	struct stat st;
+	int tfd = -1, rc = -1;
+
+	if (fstat(fd, &st) == 0 &&
+	    (in = fdopen(dup(fd), "r")) != NULL &&
 	    (tfd = mkostemp(tmp, O_CLOEXEC)) != -1 &&
 	    (out = fdopen(tfd, "w")) != NULL &&
-	    fchmod(tfd, 0644) == 0 &&
+	    fchmod(tfd, st.st_mode & 07777) == 0 &&
 	    dumpdates_copy(in, out, d, newline) == 0 &&
-	    rename(tmp, path) == 0)
+	    rename(tmp, path) == 0) {
 		rc = 0;
+		dumpdates_syncdir(path);
+	}
 	if (rc == -1) {
 		msg("cannot update %s: %s\n", path, strerror(errno));
 		if (tfd != -1)
@@ -434,7 +456,38 @@ dumpdates_update(struct dump *d)
 		close(tfd);
 	if (in != NULL)
 		fclose(in);
-	close(fd);	/* releases the lock, after the rename */
+	return rc;
+}
+
+/*
+ * Record this dump in dumpdates.  Called only once the dump is complete.
+ * Returns 0, or -1 after a message (the old file is then untouched).
+ */
+int
+dumpdates_update(struct dump *d)
+{
+	char newline[512], *path, *tmp = NULL;
+	int fd, rc = -1;
+
+	if (dumpdates_line(newline, sizeof(newline), d->opt.source,
+	    d->opt.level, d->st.start) == -1) {
+		msg("cannot format the dumpdates entry\n");
+		return -1;
+	}
+	if ((path = dumpdates_target(d->opt.dumpdates)) == NULL ||
+	    (tmp = malloc(strlen(path) + 8)) == NULL) {
+		msg("out of memory\n");
+		free(path);
+		return -1;
+	}
+	sprintf(tmp, "%s.XXXXXX", path);
+	if ((fd = dumpdates_lock(path)) == -1)
+		msg("cannot lock %s: %s\n", path, strerror(errno));
+	else {
+		rc = dumpdates_rewrite(d, fd, path, tmp, newline);
+		close(fd);
+	}
 	free(tmp);
+	free(path);
 	return rc;
 }

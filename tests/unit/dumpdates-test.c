@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -270,6 +271,29 @@ test_update(void)
 	tzset();
 }
 
+/* A symlinked dumpdates stays a link; the file keeps its permissions. */
+static void
+test_update_link(void)
+{
+	struct dump d;
+	struct stat st;
+	char real[256], link[256];
+
+	snprintf(real, sizeof(real), "%s", put("real", ""));
+	snprintf(link, sizeof(link), "%s/link", dir);
+	CHECK_EQ(chmod(real, 0600), 0);
+	CHECK_EQ(symlink("real", link), 0);
+	memset(&d, 0, sizeof(d));
+	d.opt.dumpdates = link;
+	d.opt.source = "img";
+	d.st.start = 1795253070L;
+	CHECK_EQ(dumpdates_update(&d), 0);
+	CHECK(lstat(link, &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(stat(real, &st) == 0 && (st.st_mode & 07777) == 0600);
+	CHECK(strcmp(slurp(real), "img 0 Sat Nov 21 09:24:30 2026 +0000\n") ==
+	    0);
+}
+
 static void
 test_cleanup(void)
 {
@@ -286,4 +310,4 @@ test_setup(void)
 }
 
 TEST_MAIN(test_setup, test_date, test_line, test_choice, test_malformed,
-    test_since, test_update, test_cleanup)
+    test_since, test_update, test_update_link, test_cleanup)
