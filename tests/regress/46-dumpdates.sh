@@ -58,8 +58,10 @@ p2=$!
     2>"$TESTTMP/c3.err" &
 p3=$!
 at_exit kill $p1 $p2 $p3
+# A reader whose dump died before opening its FIFO would wait forever.
 for f in f1 f2 f3; do
 	cat "$TESTTMP/$f" >/dev/null &
+	at_exit kill $!
 done
 for i in $(seq 100); do
 	[ "$(cat "$TESTTMP"/c[123].err | grep -c 'Average transfer')" = 3 ] &&
