@@ -27,7 +27,7 @@ ident_child(const char *path, int fd)
 	magic_t m;
 	size_t len;
 
-	if ((m = magic_open(MAGIC_DEVICES | MAGIC_ERROR)) != NULL) {
+	if ((m = magic_open(MAGIC_DEVICES | MAGIC_SYMLINK | MAGIC_ERROR)) != NULL) {
 		if (magic_load(m, NULL) == 0 &&
 		    (desc = magic_file(m, path)) != NULL)
 			snprintf(out, sizeof(out), "%s", desc);
@@ -40,7 +40,7 @@ ident_child(const char *path, int fd)
 /*
  * Return libmagic's description of path (malloc'd), or NULL when libmagic
  * cannot say.  Devices are read too (MAGIC_DEVICES): a block device is the
- * usual source.
+ * usual source, often named by a symlink (/dev/mapper, /dev/disk/by-*).
  */
 char *
 ident_describe(const char *path)
