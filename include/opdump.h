@@ -177,7 +177,6 @@ int	 traverse_dump(struct dump *, int);
 /* dumpino.c */
 int	 dumpino_dir(struct dump *, ext2_ino_t, struct ext2_inode_large *);
 int	 dumpino_file(struct dump *, ext2_ino_t, struct ext2_inode_large *);
-int	 dumpino_data(struct dump *, ext2_ino_t, struct ext2_inode_large *);
 
 /* xattr.c */
 int	 xattr_dump(struct dump *, ext2_ino_t, struct ext2_inode_large *);
@@ -224,7 +223,6 @@ struct ring_status {
 struct ring *ring_start(int, const char *, int, int, enum out_kind);
 int	 ring_put_inline(struct ring *, const void *);
 int	 ring_put_disk(struct ring *, uint64_t);
-uint64_t ring_blocks_queued(const struct ring *);
 int	 ring_finish(struct ring *);
 void	 ring_abort(struct ring *);
 const struct ring_status *ring_status(const struct ring *);

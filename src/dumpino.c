@@ -250,7 +250,7 @@ dump_inline(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in,
  * The data of a regular file or slow symlink: nent records, read from the
  * block map.  Blocks past the end of the file are not dumped.
  */
-int
+static int
 dumpino_data(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in)
 {
 	uint64_t size = EXT2_I_SIZE(in), nent;

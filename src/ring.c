@@ -64,7 +64,6 @@ struct ring {
 	int		 fill;		/* records in its block */
 	int		 oldest;	/* the slave whose result is due */
 	int		 inflight;
-	uint64_t	 queued;	/* blocks handed to slaves */
 	enum out_kind	 kind;
 	struct ring_status st;
 };
@@ -472,7 +471,6 @@ ring_dispatch(struct ring *r)
 		return ring_died(r, r->cur);
 	s->busy = 1;
 	r->inflight++;
-	r->queued += (uint64_t)((r->fill + r->ntrec - 1) / r->ntrec);
 	r->fill = 0;
 	r->cur = (r->cur + 1) % r->n;
 	return 0;
@@ -512,12 +510,6 @@ ring_put_disk(struct ring *r, uint64_t off)
 		return -1;
 	r->sl[r->cur].offs[r->fill++] = (int64_t)off;
 	return r->fill == r->reqrec ? ring_dispatch(r) : 0;
-}
-
-uint64_t
-ring_blocks_queued(const struct ring *r)
-{
-	return r->queued;
 }
 
 const struct ring_status *

@@ -117,8 +117,7 @@ source_identify(struct dump *d)
 		return 0;	/* libmagic cannot tell: libext2fs decides */
 	if (!ident_is_ext(d->src.magic)) {
 		msg("%s is %s, not an ext2/3/4 filesystem\n", d->src.device,
-		    strncmp(d->src.magic, "cannot open", 11) == 0 ?
-		    "unreadable" : d->src.magic);
+		    d->src.magic);
 		return -1;
 	}
 	verbose(d, "%s: %s\n", d->src.device, d->src.magic);

@@ -11,6 +11,19 @@
 
 #include "opdump.h"
 
+/* The 256 little-endian words of a header, added with wrap-around. */
+static uint32_t
+header_sum(const struct s_spcl *h)
+{
+	uint32_t w[TP_BSIZE / 4], sum = 0;
+	size_t i;
+
+	memcpy(w, h, sizeof(w));
+	for (i = 0; i < TP_BSIZE / 4; i++)
+		sum += w[i];
+	return sum;
+}
+
 /*
  * Set c_checksum so that the 256 little-endian words of the header sum to
  * CHECKSUM.  Every other field must be final before this is called.
@@ -19,29 +32,15 @@
 void
 tapefmt_checksum(struct s_spcl *h)
 {
-	uint32_t w[TP_BSIZE / 4], sum = 0;
-	size_t i;
-
 	h->c_checksum = 0;
-	memcpy(w, h, sizeof(w));
-	for (i = 0; i < TP_BSIZE / 4; i++)
-		sum += w[i];
-	h->c_checksum = (int32_t)((uint32_t)CHECKSUM - sum);
+	h->c_checksum = (int32_t)((uint32_t)CHECKSUM - header_sum(h));
 }
 
 /* Return 1 if the record is a header restore would accept. */
 int
 tapefmt_valid(const struct s_spcl *h)
 {
-	uint32_t w[TP_BSIZE / 4], sum = 0;
-	size_t i;
-
-	if (h->c_magic != NFS_MAGIC)
-		return 0;
-	memcpy(w, h, sizeof(w));
-	for (i = 0; i < TP_BSIZE / 4; i++)
-		sum += w[i];
-	return sum == (uint32_t)CHECKSUM;
+	return h->c_magic == NFS_MAGIC && header_sum(h) == (uint32_t)CHECKSUM;
 }
 
 /*
