@@ -8,6 +8,7 @@
 #define OPDUMP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <ext2fs/ext2fs.h>
@@ -65,6 +66,14 @@ struct options {
 	int		 lastdump;	/* 'W' or 'w': report, dump nothing */
 	const char	*archive;	/* -A: table of contents file */
 	struct inolist	 exclude;	/* -e, -E */
+	long		*volsizes;	/* -B list: records per volume, owned */
+	int		 nvolsizes;	/* the last size repeats */
+	char		**tapes;	/* -f a,b,c split, owned */
+	int		 ntapes;
+	int		 multifile;	/* -M: tape is a prefix for NNN */
+	const char	*eot_script;	/* -F: run at each end of volume */
+	int		 notify;	/* -n: tell the operator group */
+	int		 verify;	/* --verify: read each volume back */
 };
 
 /* What the source turned out to be, and the open filesystem. */
@@ -87,6 +96,8 @@ struct maps {
 };
 
 struct ring;
+struct vtl;
+struct optr;
 
 struct stats {
 	time_t		 start;		/* c_date */
@@ -96,6 +107,7 @@ struct stats {
 	uint64_t	 dirs, files;
 	unsigned	 warnings;
 	unsigned	 readerrs;
+	time_t		 waited;	/* seconds spent waiting for the operator */
 };
 
 struct dump {
@@ -114,6 +126,7 @@ struct dump {
 	int		 lastlevel;	/* level ddate comes from; -1 for -T */
 	int		 tocfd;		/* -A output, or -1 */
 	int		 tocon;		/* records go to the -A output too */
+	struct optr	*optr;		/* who answers questions */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -228,6 +241,56 @@ void	 ring_abort(struct ring *);
 const struct ring_status *ring_status(const struct ring *);
 void	 ring_free(struct ring *);
 int	 ring_slave_pid(const struct ring *, int);
+
+/* media-vtl.c: the virtual tape library, -f vtape:DIR */
+#define VTL_PREFIX	"vtape:"
+struct vtl *vtl_open(const char *);
+void	 vtl_free(struct vtl *);
+char	*vtl_path(const struct vtl *, unsigned);
+int	 vtl_load(struct vtl *, unsigned);
+ssize_t	 vtl_write(struct vtl *, unsigned, int, const void *, size_t);
+int	 vtl_unload(struct vtl *, unsigned, int);
+int	 vtl_readback(struct vtl *, unsigned);
+
+/* verify.c: read a finished volume back and check every record */
+struct verify {
+	int32_t		 date, ddate;	/* of this dump */
+	int		 ntrec;
+	unsigned	 volume;	/* volumes checked so far */
+	uint64_t	 records;	/* whole records read from them */
+	uint32_t	 next_tapea;	/* c_tapea due for the next record */
+	int		 slack;		/* the next header may be one further */
+	uint32_t	 left;		/* data records due for the last header */
+	uint32_t	 ino;		/* inode of the last TS_INODE */
+	int		 phase;		/* 0: directories, 1: the rest */
+	int		 ended;		/* TS_END seen */
+	uint8_t		*tail;		/* records after the last whole block */
+	size_t		 ntail;		/* records in tail */
+};
+void	 verify_init(struct verify *, int32_t, int32_t, int);
+int	 verify_volume(struct verify *, int, unsigned, int, uint64_t, char *,
+	     size_t);
+void	 verify_free(struct verify *);
+
+/* optr.c: questions for the operator and broadcasts to operators */
+enum optr_kind {
+	Q_MOUNT = 1,		/* mount the next volume */
+	Q_OPEN,			/* the output cannot be opened */
+	Q_WRITE,		/* write error on a volume */
+	Q_VERIFY,		/* a volume failed verification */
+	Q_TOOSMALL,		/* nothing fits on a volume */
+	Q_ABORT,		/* the operator interrupted the dump */
+};
+struct optr_choice {
+	const char	*word;		/* the answer's name: "yes", "rewrite" */
+	const char	*prompt;	/* dump's yes/no question for it */
+};
+int	 optr_init(struct dump *);
+int	 optr_ask(struct dump *, enum optr_kind, const char *,
+	     const struct optr_choice *, int);
+void	 optr_broadcast(struct dump *, const char *);
+int	 optr_notify(const char *, const char *, const char *, const char *);
+void	 optr_free(struct dump *);
 
 /* dumpdates.c */
 struct ddent {
