@@ -19,6 +19,10 @@
 #	src/dumpdates.c	dumpdates: the since-date of a level, -u atomically
 #	src/lastdump.c	-W, -w: which filesystems need a dump
 #	src/exclude.c	-e, -E: inodes left out by number
+#	src/volume.c	volumes: checkpoint fork, end of media, rollforward, -F
+#	src/media-vtl.c	the virtual tape library (vtape:DIR) with its fault plan
+#	src/verify.c	--verify: read a volume back and check every record
+#	src/optr.c	questions for the operator (/dev/tty, scripts), -n
 #
 # Targets: all check bench demo install uninstall clean.  `make check' and
 # `make demo' install what they need on Debian (tests/deps.sh).
@@ -53,7 +57,8 @@ LIBS		= $(PKG_LIBS) -lmagic
 ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
 		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
-		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c
+		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
+		  src/media-vtl.c src/verify.c src/optr.c src/volume.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c))
 
