@@ -223,7 +223,8 @@ struct ring_status {
 	int		 pid;
 	int		 wstatus;	/* waitpid status of a dead slave */
 	uint64_t	 bytes;		/* bytes written so far */
-	uint64_t	 blocks;	/* blocks written so far */
+	uint64_t	 blocks;	/* whole blocks written so far */
+	uint32_t	 dups;		/* whole records of the block cut short */
 	unsigned	 readerrs;
 	uint64_t	 readerr_off;	/* source offset of the last one */
 };
@@ -233,14 +234,29 @@ struct ring_status {
 #define RING_DIED	3
 #define RING_SYSERR	4
 
-struct ring *ring_start(int, const char *, int, int, enum out_kind);
-int	 ring_put_inline(struct ring *, const void *);
+/* Where the slaves write: write(2) on fd, or write(arg, fd, ...). */
+struct ring_out {
+	int		 fd;
+	enum out_kind	 kind;
+	ssize_t		(*write)(void *, int, const void *, size_t);
+	void		*arg;
+};
+#define RING_REC_DISK	0	/* read from the source at an offset */
+#define RING_REC_INLINE	1	/* data the master supplied */
+#define RING_REC_HEADER	2	/* a header the master supplied */
+typedef int (*ring_replay_fn)(void *, int, const void *, uint64_t);
+
+struct ring *ring_start(const struct ring_out *, const char *, int, int);
+int	 ring_batch(int, enum out_kind);
+int	 ring_put_inline(struct ring *, const void *, int);
 int	 ring_put_disk(struct ring *, uint64_t);
 int	 ring_finish(struct ring *);
 void	 ring_abort(struct ring *);
 const struct ring_status *ring_status(const struct ring *);
 void	 ring_free(struct ring *);
 int	 ring_slave_pid(const struct ring *, int);
+int	 ring_replay(struct ring *, ring_replay_fn, void *);
+uint64_t ring_capacity(const struct ring *);
 
 /* media-vtl.c: the virtual tape library, -f vtape:DIR */
 #define VTL_PREFIX	"vtape:"

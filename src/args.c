@@ -16,12 +16,13 @@
 
 #define OPTSTRING "0123456789A:aB:b:cd:D:e:E:f:F:h:I:j::kL:mMnqQ:s:ST:uvWwyz::"
 
-enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION };
+enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION, LONG_VERIFY };
 
 static const struct option longopts[] = {
 	{ "slaves",	required_argument, NULL, LONG_SLAVES },
 	{ "help",	no_argument,	   NULL, LONG_HELP },
 	{ "version",	no_argument,	   NULL, LONG_VERSION },
+	{ "verify",	no_argument,	   NULL, LONG_VERIFY },
 	{ NULL,		0,		   NULL, 0 }
 };
 
@@ -32,16 +33,30 @@ void
 args_usage(void)
 {
 	fprintf(stderr,
-	    "usage: opdump [-level#] [-acqSuv] [-A file] [-B records] "
+	    "usage: opdump [-level#] [-acMnqSuv] [-A file] [-B records] "
 	    "[-b blocksize]\n"
 	    "              [-d density] [-D file] [-e inode#,inode#,...] "
 	    "[-E file]\n"
-	    "              [-f file] [-h level] [-I nr-errors] [-L label] "
-	    "[-s feet]\n"
-	    "              [-T date] [--slaves n] filesystem\n"
+	    "              [-f file] [-F script] [-h level] [-I nr-errors] "
+	    "[-L label]\n"
+	    "              [-s feet] [-T date] [--slaves n] [--verify] "
+	    "filesystem\n"
 	    "       opdump [-D file] -W | -w\n"
 	    "       opdump [level][key-letters] [key-arguments ...] "
 	    "filesystem\n");
+}
+
+/* Free the -f list. */
+static void
+args_free_tapes(struct options *o)
+{
+	int i;
+
+	for (i = 0; i < o->ntapes; i++)
+		free(o->tapes[i]);
+	free(o->tapes);
+	o->tapes = NULL;
+	o->ntapes = 0;
 }
 
 /* Free an argv made by args_expand_keys: words 1..owned are ours. */
@@ -64,6 +79,10 @@ args_free(struct options *o)
 	o->keyargv = NULL;
 	o->keyowned = 0;
 	exclude_free(&o->exclude);
+	free(o->volsizes);
+	o->volsizes = NULL;
+	o->nvolsizes = 0;
+	args_free_tapes(o);
 }
 
 /*
@@ -146,17 +165,88 @@ args_unsupported(int ch, const char *what)
 	return -1;
 }
 
-/* The output name: remote and list forms are for a later release. */
+/* One output name: host:device (rmt) is for a later release. */
 static int
-args_tape(struct options *o, const char *name)
+args_tape_one(const char *name)
 {
 	const char *colon = strchr(name, ':'), *slash = strchr(name, '/');
 
+	if (*name == '\0') {
+		msg("empty name in the output list\n");
+		return -1;
+	}
+	if (strncmp(name, VTL_PREFIX, strlen(VTL_PREFIX)) == 0) {
+		if (name[strlen(VTL_PREFIX)] == '\0') {
+			msg("%s needs a directory: %sDIR\n", VTL_PREFIX,
+			    VTL_PREFIX);
+			return -1;
+		}
+		return 0;
+	}
 	if (colon != NULL && (slash == NULL || colon < slash))
 		return args_unsupported('f', "remote tape through rmt");
-	if (strchr(name, ',') != NULL)
-		return args_unsupported('f', "a list of output files");
-	o->tape = name;
+	return 0;
+}
+
+/*
+ * The output: one name, or a comma list whose names are used in turn for
+ * the volumes, as dump does ("-f /dev/nst0,/dev/nst1").
+ */
+static int
+args_tape(struct options *o, const char *names)
+{
+	const char *p = names;
+	size_t len;
+	char **t;
+
+	args_free_tapes(o);
+	for (;;) {
+		len = strcspn(p, ",");
+		t = realloc(o->tapes, (size_t)(o->ntapes + 1) * sizeof(*t));
+		if (t == NULL)
+			return -1;
+		o->tapes = t;
+		if ((t[o->ntapes] = strndup(p, len)) == NULL)
+			return -1;
+		if (args_tape_one(t[o->ntapes++]) == -1)
+			return -1;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	o->tape = o->tapes[0];
+	return 0;
+}
+
+/* -B: records per volume, or a comma list of them, one per volume. */
+static int
+args_volsizes(struct options *o, const char *arg)
+{
+	char one[32];
+	const char *p = arg;
+	size_t len;
+	long v, *n;
+
+	free(o->volsizes);
+	o->volsizes = NULL;
+	o->nvolsizes = 0;
+	for (;;) {
+		len = strcspn(p, ",");
+		snprintf(one, sizeof(one), "%.*s", (int)len, p);
+		if (args_number("number of blocks per volume", one, 1,
+		    LONG_MAX / TP_BSIZE, &v) == -1)
+			return -1;
+		n = realloc(o->volsizes, (size_t)(o->nvolsizes + 1) *
+		    sizeof(*n));
+		if (n == NULL)
+			return -1;
+		o->volsizes = n;
+		n[o->nvolsizes++] = v;
+		if (p[len] == '\0')
+			break;
+		p += len + 1;
+	}
+	o->blocksperfile = o->volsizes[0];
 	return 0;
 }
 
@@ -175,21 +265,21 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	*prevdigit = 0;
 	switch (ch) {
 	case 'a':
-		o->unlimited = 1;
-		return 0;
-	case 'B': {
-		/* A comma list gives per-volume sizes; volume 1 is first. */
-		char first[32];
-
-		snprintf(first, sizeof(first), "%.*s", (int)strcspn(arg, ","),
-		    arg);
-		if (args_number("number of blocks per volume", first, 1,
-		    LONG_MAX / TP_BSIZE, &v) == -1)
+	case 'B':
+		/* dump refuses the two together, in either order. */
+		if ((ch == 'a' && o->volsizes != NULL) ||
+		    (ch == 'B' && o->unlimited == 2)) {
+			msg("You cannot use the a and B flags together\n");
 			return -1;
-		o->blocksperfile = v;
+		}
+		if (ch == 'a') {
+			o->unlimited = 2;
+			return 0;
+		}
+		if (args_volsizes(o, arg) == -1)
+			return -1;
 		o->unlimited = 0;
 		return 0;
-	}
 	case 'b':
 		if (args_number("number of blocks per write", arg, 1, 1048576,
 		    &v) == -1)
@@ -250,6 +340,9 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	case 'v':
 		o->verbose = 1;
 		return 0;
+	case LONG_VERIFY:
+		o->verify = 1;
+		return 0;
 	case LONG_SLAVES:
 		if (args_number("number of slaves", arg, 1, NSLAVES_MAX,
 		    &v) == -1)
@@ -264,7 +357,8 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	case 'E':
 		return exclude_file(&o->exclude, arg);
 	case 'F':
-		return args_unsupported(ch, "end-of-tape script");
+		o->eot_script = arg;
+		return 0;
 	case 'j':
 	case 'y':
 	case 'z':
@@ -274,9 +368,11 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	case 'm':
 		return args_unsupported(ch, "metadata-only records");
 	case 'M':
-		return args_unsupported(ch, "multi-volume files");
+		o->multifile = 1;
+		return 0;
 	case 'n':
-		return args_unsupported(ch, "operator notification");
+		o->notify = 1;
+		return 0;
 	case 'Q':
 		return args_unsupported(ch, "QFA position file");
 	case 'T':
@@ -335,7 +431,7 @@ args_parse(struct options *o, int argc, char **argv)
 			return -1;
 		}
 	}
-	if (o->tape == getenv("TAPE") && args_tape(o, o->tape) == -1)
+	if (o->tapes == NULL && args_tape(o, o->tape) == -1)
 		return -1;
 	if (o->lastdump)
 		return 0;	/* a report: no filesystem to dump */
@@ -350,6 +446,16 @@ args_parse(struct options *o, int argc, char **argv)
 		return -1;
 	}
 	o->source = argv[optind];
+	if (o->multifile && o->ntapes > 1) {
+		msg("-M takes one name, the prefix of the volume files\n");
+		return -1;
+	}
+	if (o->multifile && strncmp(o->tape, VTL_PREFIX,
+	    strlen(VTL_PREFIX)) == 0) {
+		msg("-M cannot be used with a virtual tape library: it names "
+		    "its volumes itself\n");
+		return -1;
+	}
 	if (o->level > 9) {
 		msg("level %d: levels above 9 are not supported\n", o->level);
 		return -1;

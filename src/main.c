@@ -157,8 +157,12 @@ report_end(struct dump *d)
 static int
 write_volume(struct dump *d)
 {
-	d->ring = ring_start(d->outfd, d->src.device, d->opt.nslaves,
-	    d->opt.ntrec, d->out_kind);
+	static struct ring_out out;
+
+	out.fd = d->outfd;
+	out.kind = d->out_kind;
+	d->ring = ring_start(&out, d->src.device, d->opt.nslaves,
+	    d->opt.ntrec);
 	if (d->ring == NULL) {
 		msg("cannot start the slaves: %s\n", strerror(errno));
 		return -1;

@@ -11,6 +11,11 @@
  * Everything travels over pipes as small fixed messages; no signals.  The
  * master polls every slave's result pipe, so a slave that dies is noticed
  * (its pipe reports end of file) instead of leaving the ring waiting.
+ *
+ * A slave whose write fails (end of media or an error) keeps the token, so
+ * nothing after its block reaches the volume; the master can then list the
+ * records that did not make it (ring_replay) and roll them forward onto the
+ * next volume.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +30,7 @@
 #include "opdump.h"
 
 #define OFF_INLINE	(-1)	/* the record is already in the buffer */
+#define OFF_HEADER	(-2)	/* the same, and it is a header */
 #define RING_REQ_BYTES	(256 * 1024)
 
 enum { CMD_QUIT = 0, CMD_WRITE = 1 };
@@ -50,6 +56,8 @@ struct slave {
 	int		 cmd;		/* master writes commands here */
 	int		 res;		/* master reads results here */
 	int		 busy;		/* a block is in flight */
+	uint64_t	 first;		/* volume record number of its first */
+	uint32_t	 nrec;		/* records in flight */
 	int		 ntrec;		/* records per tape block */
 	int64_t		*offs;		/* shared: source offset per record */
 	uint8_t		*block;		/* shared: the tape block */
@@ -64,7 +72,10 @@ struct ring {
 	int		 fill;		/* records in its block */
 	int		 oldest;	/* the slave whose result is due */
 	int		 inflight;
-	enum out_kind	 kind;
+	uint64_t	 queued;	/* records queued on this volume */
+	uint64_t	 replay;	/* first record not on the volume */
+	int		 failed_slave;	/* whose write failed */
+	const struct ring_out *out;
 	struct ring_status st;
 };
 
@@ -122,7 +133,7 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 	size_t len;
 
 	while (i < nrec) {
-		if (offs[i] == OFF_INLINE) {
+		if (offs[i] < 0) {
 			i++;
 			continue;
 		}
@@ -146,10 +157,11 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
  * short writes.  A write of 0 bytes or ENOSPC is end of media.
  */
 static void
-slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
+slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
     int ntrec, struct ring_result *r)
 {
 	size_t done = 0, want, bsize = (size_t)ntrec * TP_BSIZE;
+	enum out_kind kind = out->kind;
 	ssize_t n;
 
 	while (done < len) {
@@ -157,7 +169,9 @@ slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
 		want = kind == OUT_TAPE ? bsize - done % bsize : len - done;
 		if (want > len - done)
 			want = len - done;
-		n = write(out, block + done, want);
+		n = out->write != NULL ?
+		    out->write(out->arg, out->fd, block + done, want) :
+		    write(out->fd, block + done, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == 0 || (n == -1 && errno == ENOSPC)) {
@@ -178,10 +192,13 @@ slave_write(int out, enum out_kind kind, const uint8_t *block, size_t len,
 	r->written = (int64_t)done;
 }
 
-/* The body of a slave; never returns. */
+/*
+ * The body of a slave; never returns.  After a failed write it keeps the
+ * token: the blocks behind its own must not reach this volume.
+ */
 static void
-slave_main(struct slave *s, int src, int tokin, int tokout, int out,
-    enum out_kind kind)
+slave_main(struct slave *s, int src, int tokin, int tokout,
+    const struct ring_out *out)
 {
 	struct ring_cmd c;
 	struct ring_result r;
@@ -195,9 +212,9 @@ slave_main(struct slave *s, int src, int tokin, int tokout, int out,
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
-		slave_write(out, kind, s->block, (size_t)c.nrec * TP_BSIZE,
+		slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
 		    s->ntrec, &r);
-		if (write_full(tokout, &tok, 1) == -1 ||
+		if ((r.status == RING_OK && write_full(tokout, &tok, 1) == -1) ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
 	}
@@ -274,7 +291,7 @@ ring_setup(struct ring *r, struct ring_fds *f, const char *srcpath)
  * small blocks (-b 10) are gathered into requests of about RING_REQ_BYTES,
  * so the token and the pipes go round once per request, not per block.
  */
-static int
+int
 ring_batch(int ntrec, enum out_kind kind)
 {
 	int batch = RING_REQ_BYTES / (ntrec * TP_BSIZE);
@@ -285,11 +302,13 @@ ring_batch(int ntrec, enum out_kind kind)
 /*
  * Start n slaves writing ntrec-record blocks to out, each reading the
  * source through its own descriptor on srcpath.  Returns NULL with errno
- * set on failure; no process is left behind.
+ * set on failure; no process is left behind.  out must stay valid until
+ * ring_free().
  */
 struct ring *
-ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
+ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 {
+	enum out_kind kind = out->kind;
 	struct ring *r;
 	struct ring_fds *f;
 	int i, saved;
@@ -310,7 +329,7 @@ ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
 	r->n = n;
 	r->ntrec = ntrec;
 	r->reqrec = ntrec * ring_batch(ntrec, kind);
-	r->kind = kind;
+	r->out = out;
 	for (i = 0; i < n; i++)
 		r->sl[i].cmd = r->sl[i].res = -1;
 	if (ring_setup(r, f, srcpath) == -1)
@@ -331,7 +350,7 @@ ring_start(int out, const char *srcpath, int n, int ntrec, enum out_kind kind)
 			free(f);
 			free(r->sl);
 			free(r);
-			slave_main(&me, src, tokin, tokout, out, kind);
+			slave_main(&me, src, tokin, tokout, out);
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -423,6 +442,7 @@ ring_collect(struct ring *r)
 	struct pollfd pfd[NSLAVES_MAX];
 	struct ring_result res;
 	struct slave *s = &r->sl[r->oldest];
+	uint64_t bsize = (uint64_t)r->ntrec * TP_BSIZE;
 	int i, rc;
 
 	for (;;) {
@@ -453,10 +473,15 @@ ring_collect(struct ring *r)
 	r->st.readerrs += res.readerrs;
 	if (res.readerrs)
 		r->st.readerr_off = res.readerr_off;
-	if (res.status != RING_OK)
-		return ring_fail(r, res.status, res.err,
-		    (r->oldest + r->n - 1) % r->n);
-	r->st.blocks += (uint64_t)res.written / ((uint64_t)r->ntrec * TP_BSIZE);
+	r->st.blocks += (uint64_t)res.written / bsize;
+	if (res.status != RING_OK) {
+		/* Whole records of a block cut short: restore skips them. */
+		r->st.dups = (uint32_t)((uint64_t)res.written % bsize / TP_BSIZE);
+		r->replay = s->first + (uint64_t)res.written / bsize *
+		    (uint64_t)r->ntrec;
+		r->failed_slave = (int)(s - r->sl);
+		return ring_fail(r, res.status, res.err, r->failed_slave);
+	}
 	return 0;
 }
 
@@ -470,6 +495,8 @@ ring_dispatch(struct ring *r)
 	if (write_full(s->cmd, &c, sizeof(c)) == -1)
 		return ring_died(r, r->cur);
 	s->busy = 1;
+	s->nrec = (uint32_t)r->fill;
+	s->first = r->queued - (uint64_t)r->fill;
 	r->inflight++;
 	r->fill = 0;
 	r->cur = (r->cur + 1) % r->n;
@@ -488,9 +515,9 @@ ring_slot(struct ring *r)
 	return 0;
 }
 
-/* Queue one inline record (a header or converted data). */
+/* Queue one inline record: converted data, or a header if hdr is set. */
 int
-ring_put_inline(struct ring *r, const void *rec)
+ring_put_inline(struct ring *r, const void *rec, int hdr)
 {
 	struct slave *s;
 
@@ -498,7 +525,8 @@ ring_put_inline(struct ring *r, const void *rec)
 		return -1;
 	s = &r->sl[r->cur];
 	memcpy(s->block + (size_t)r->fill * TP_BSIZE, rec, TP_BSIZE);
-	s->offs[r->fill++] = OFF_INLINE;
+	s->offs[r->fill++] = hdr ? OFF_HEADER : OFF_INLINE;
+	r->queued++;
 	return r->fill == r->reqrec ? ring_dispatch(r) : 0;
 }
 
@@ -509,7 +537,64 @@ ring_put_disk(struct ring *r, uint64_t off)
 	if (ring_slot(r) == -1)
 		return -1;
 	r->sl[r->cur].offs[r->fill++] = (int64_t)off;
+	r->queued++;
 	return r->fill == r->reqrec ? ring_dispatch(r) : 0;
+}
+
+/* Hand fn the records of one buffer from index i on; stop at its error. */
+static int
+ring_replay_buf(struct slave *s, uint32_t i, uint32_t n, ring_replay_fn fn,
+    void *arg)
+{
+	int64_t off;
+
+	for (; i < n; i++) {
+		off = s->offs[i];
+		if (fn(arg, off == OFF_HEADER ? RING_REC_HEADER : off < 0 ?
+		    RING_REC_INLINE : RING_REC_DISK,
+		    s->block + (size_t)i * TP_BSIZE,
+		    off < 0 ? 0 : (uint64_t)off) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * After a write failed (end of media or a write error): hand fn, in stream
+ * order, every record queued on this volume that is not on it, from the
+ * first record of the block that failed.  Those blocks wait for a token
+ * that will not come, so their buffers are stable; the slaves are stopped
+ * first all the same.  Inline records are passed by address (valid until
+ * ring_free()), data records by source offset.
+ */
+int
+ring_replay(struct ring *r, ring_replay_fn fn, void *arg)
+{
+	int i = r->failed_slave, k;
+	struct slave *s;
+
+	if (r->st.failed != RING_EOM && r->st.failed != RING_WERR)
+		return -1;
+	ring_abort(r);
+	for (k = 0; k < r->n; k++, i = (i + 1) % r->n) {
+		s = &r->sl[i];
+		if (k > 0 && !s->busy)
+			break;
+		if (ring_replay_buf(s, (uint32_t)(k == 0 ? r->replay - s->first :
+		    0), s->nrec, fn, arg) == -1)
+			return -1;
+	}
+	if (r->fill > 0)
+		return ring_replay_buf(&r->sl[r->cur], 0, (uint32_t)r->fill, fn,
+		    arg);
+	return 0;
+}
+
+/* Records of one volume that can be in flight at once, at most. */
+uint64_t
+ring_capacity(const struct ring *r)
+{
+	return (uint64_t)(r->n + 1) * (uint64_t)r->reqrec;
 }
 
 const struct ring_status *

@@ -149,7 +149,7 @@ stream_header(struct dump *d, int type, uint32_t ino)
 	h->c_tapea = d->tapea;
 	h->c_flags |= DR_NEWINODEFMT;
 	tapefmt_checksum(h);
-	if (stream_room(d) == -1 || ring_put_inline(d->ring, h) == -1)
+	if (stream_room(d) == -1 || ring_put_inline(d->ring, h, 1) == -1)
 		return -1;
 	stream_toc(d, h, type);
 	d->tapea++;
@@ -160,7 +160,7 @@ stream_header(struct dump *d, int type, uint32_t ino)
 int
 stream_record(struct dump *d, const void *rec)
 {
-	if (stream_room(d) == -1 || ring_put_inline(d->ring, rec) == -1)
+	if (stream_room(d) == -1 || ring_put_inline(d->ring, rec, 0) == -1)
 		return -1;
 	stream_toc(d, rec, 0);
 	d->tapea++;

@@ -57,8 +57,11 @@ run_order(int nslaves, int ntrec, int nrec)
 	struct ring *r;
 	int fd, k, j, bad = 0;
 
+	struct ring_out out = { -1, OUT_FILE, NULL, NULL };
+
 	fd = open(outpath, O_WRONLY | O_TRUNC);
-	r = ring_start(fd, srcpath, nslaves, ntrec, OUT_FILE);
+	out.fd = fd;
+	r = ring_start(&out, srcpath, nslaves, ntrec);
 	CHECK(r != NULL);
 	if (r == NULL)
 		return;
@@ -66,7 +69,7 @@ run_order(int nslaves, int ntrec, int nrec)
 		if (pattern(k) < 0) {
 			for (j = 0; j < TP_BSIZE / 4; j++)
 				rec[j] = 0x80000000U | (uint32_t)k;
-			CHECK_EQ(ring_put_inline(r, rec), 0);
+			CHECK_EQ(ring_put_inline(r, rec, 0), 0);
 		} else {
 			CHECK_EQ(ring_put_disk(r, (uint64_t)pattern(k) *
 			    TP_BSIZE), 0);
@@ -108,12 +111,13 @@ test_eom(void)
 	uint8_t rec[TP_BSIZE] = { 0 };
 	struct ring *r;
 	int fd = open("/dev/full", O_WRONLY), k, rc = 0;
+	struct ring_out out = { fd, OUT_FILE, NULL, NULL };
 
 	if (fd == -1)
 		return;
-	r = ring_start(fd, srcpath, 3, 2, OUT_FILE);
+	r = ring_start(&out, srcpath, 3, 2);
 	for (k = 0; k < 100 && rc == 0; k++)
-		rc = ring_put_inline(r, rec);
+		rc = ring_put_inline(r, rec, 0);
 	if (rc == 0)
 		rc = ring_finish(r);
 	CHECK_EQ(rc, -1);
@@ -132,10 +136,12 @@ test_werr(void)
 
 	if (pipe(p) == -1)
 		return;
+	struct ring_out out = { p[1], OUT_PIPE, NULL, NULL };
+
 	close(p[0]);			/* the reader is gone: EPIPE */
-	r = ring_start(p[1], srcpath, 3, 2, OUT_PIPE);
+	r = ring_start(&out, srcpath, 3, 2);
 	for (k = 0; k < 100 && rc == 0; k++)
-		rc = ring_put_inline(r, rec);
+		rc = ring_put_inline(r, rec, 0);
 	if (rc == 0)
 		rc = ring_finish(r);
 	CHECK_EQ(rc, -1);
@@ -152,14 +158,15 @@ test_dead_slave(void)
 	uint8_t rec[TP_BSIZE] = { 0 };
 	struct ring *r;
 	int fd = open("/dev/null", O_WRONLY), k, rc = 0;
+	struct ring_out out = { fd, OUT_FILE, NULL, NULL };
 	pid_t victim;
 
-	r = ring_start(fd, srcpath, 3, 2, OUT_FILE);
+	r = ring_start(&out, srcpath, 3, 2);
 	victim = ring_slave_pid(r, 1);
 	CHECK(victim > 0);
 	kill(victim, SIGKILL);
 	for (k = 0; k < 1000 && rc == 0; k++)
-		rc = ring_put_inline(r, rec);
+		rc = ring_put_inline(r, rec, 0);
 	if (rc == 0)
 		rc = ring_finish(r);
 	CHECK_EQ(rc, -1);
@@ -170,6 +177,99 @@ test_dead_slave(void)
 	ring_free(r);
 	close(fd);
 	/* No process of the ring is left behind. */
+	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
+}
+
+/* A medium of cap records: a short write of what fits, then ENOSPC. */
+static ssize_t
+cap_write(void *arg, int fd, const void *buf, size_t len)
+{
+	off_t pos = lseek(fd, 0, SEEK_CUR), cap = *(off_t *)arg * TP_BSIZE;
+
+	if (pos >= cap) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (pos + (off_t)len > cap)
+		len = (size_t)(cap - pos);
+	return write(fd, buf, len);
+}
+
+struct replayed {
+	int		 n;
+	int		 bad;
+	int		 next;		/* stream record expected next */
+};
+
+static int
+check_replayed(void *arg, int kind, const void *rec, uint64_t off)
+{
+	struct replayed *rp = arg;
+	const uint32_t *w = rec;
+	int k = rp->next++;
+
+	rp->n++;
+	if (pattern(k) < 0)
+		rp->bad += kind != RING_REC_INLINE ||
+		    w[0] != (0x80000000U | (uint32_t)k);
+	else
+		rp->bad += kind != RING_REC_DISK ||
+		    off != (uint64_t)pattern(k) * TP_BSIZE;
+	return 0;
+}
+
+/*
+ * End of media in the middle of a block: the whole blocks stay, the
+ * records of the cut block are counted as duplicates, and ring_replay
+ * hands back every record from that block on, in order.
+ */
+static void
+run_replay(enum out_kind kind, int ntrec, off_t cap, int nrec)
+{
+	uint32_t rec[TP_BSIZE / 4];
+	struct ring_out out = { -1, kind, cap_write, &cap };
+	struct replayed rp = { 0, 0, 0 };
+	const struct ring_status *st;
+	struct ring *r;
+	int fd, k, j, rc = 0;
+
+	fd = open(outpath, O_WRONLY | O_TRUNC);
+	out.fd = fd;
+	r = ring_start(&out, srcpath, 3, ntrec);
+	for (k = 0; k < nrec && rc == 0; k++) {
+		if (pattern(k) < 0) {
+			for (j = 0; j < TP_BSIZE / 4; j++)
+				rec[j] = 0x80000000U | (uint32_t)k;
+			rc = ring_put_inline(r, rec, 0);
+		} else {
+			rc = ring_put_disk(r, (uint64_t)pattern(k) * TP_BSIZE);
+		}
+	}
+	if (rc == 0)
+		rc = ring_finish(r);
+	else
+		k--;			/* that record was not queued */
+	st = ring_status(r);
+	CHECK_EQ(rc, -1);
+	CHECK_EQ(st->failed, RING_EOM);
+	CHECK_EQ(st->blocks, cap / ntrec);
+	CHECK_EQ(st->dups, cap % ntrec);
+	rp.next = (int)(st->blocks * (uint64_t)ntrec);
+	CHECK_EQ(ring_replay(r, check_replayed, &rp), 0);
+	CHECK_EQ(rp.bad, 0);
+	CHECK_EQ(rp.next, k);
+	CHECK_EQ(lseek(fd, 0, SEEK_END), cap * TP_BSIZE);
+	ring_free(r);
+	close(fd);
+}
+
+static void
+test_replay(void)
+{
+	run_replay(OUT_FILE, 4, 301, 2000);
+	run_replay(OUT_FILE, 10, 700, 700 + 3);
+	run_replay(OUT_TAPE, 10, 453, 2000);
+	run_replay(OUT_TAPE, 2, 100, 2000);
 	CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD);
 }
 
@@ -187,4 +287,4 @@ test_setup(void)
 }
 
 TEST_MAIN(test_setup, test_order, test_eom, test_werr, test_dead_slave,
-    test_cleanup)
+    test_replay, test_cleanup)
