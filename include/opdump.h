@@ -99,6 +99,61 @@ struct ring;
 struct vtl;
 struct optr;
 
+/* Where the slaves write: write(2) on fd, or write(arg, fd, ...). */
+struct ring_out {
+	int		 fd;
+	enum out_kind	 kind;
+	ssize_t		(*write)(void *, int, const void *, size_t);
+	void		*arg;
+};
+
+/* A record that did not reach a volume, to go on the next one. */
+struct replay {
+	int		 kind;		/* RING_REC_* */
+	uint64_t	 off;		/* RING_REC_DISK: source offset */
+	size_t		 data;		/* inline: offset in replay_buf */
+};
+
+/* The state of a tape block's start, kept while the block may fail. */
+struct blksnap {
+	struct s_spcl	 hdr;		/* the header whose data runs on */
+	uint32_t	 left;		/* its data records still to come */
+	uint32_t	 tapea;		/* number of the block's first record */
+};
+
+/* The volume being written, and what carries over to the next. */
+struct volume {
+	unsigned	 number;	/* 1-based; 0 before the first */
+	char		*name;		/* what was opened, for messages */
+	enum out_kind	 kind;
+	int		 fd;
+	struct ring_out	 out;		/* what the slaves write through */
+	uint64_t	 records;	/* records queued on it */
+	time_t		 start;		/* when writing it began */
+	uint64_t	 physrecs;	/* whole records on earlier volumes */
+	uint64_t	 bytes;		/* bytes on all finished volumes */
+	struct blksnap	*snap;		/* one per block that may be in flight */
+	size_t		 nsnap;
+	struct s_spcl	 hdr;		/* the last header queued */
+	uint32_t	 left;		/* its data records still to come */
+	/* Set when a volume ends, used when the next one starts. */
+	struct s_spcl	 cont;		/* the header interrupted by the break */
+	uint32_t	 cont_left;	/* its data records on the next volume */
+	uint32_t	 cont_tapea;	/* c_tapea of the next TS_TAPE */
+	int		 cont_eom;	/* the break was an end of media */
+	uint32_t	 firstrec;	/* c_firstrec of the next TS_TAPE */
+	uint32_t	 rtapea;	/* number of the next record replayed */
+	uint32_t	 first_tapea;	/* c_tapea of this volume's TS_TAPE */
+	struct replay	*replay;	/* records to write again */
+	size_t		 nreplay, capreplay;
+	uint8_t		*replay_buf;	/* their inline bytes */
+	size_t		 lenreplay_buf, capreplay_buf;
+	struct vtl	*vtl;		/* -f vtape:DIR */
+	int		 noverify;	/* verification was given up */
+	struct verify	*verify;
+	time_t		 tschedule;	/* next progress line */
+};
+
 struct stats {
 	time_t		 start;		/* c_date */
 	time_t		 vol_start;	/* when volume 1 started */
@@ -127,6 +182,8 @@ struct dump {
 	int		 tocfd;		/* -A output, or -1 */
 	int		 tocon;		/* records go to the -A output too */
 	struct optr	*optr;		/* who answers questions */
+	struct volume	 vol;
+	int		 quiet_exit;	/* the abort was already announced */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -182,6 +239,8 @@ int64_t	 estimate_inode(struct dump *, struct ext2_inode_large *);
 void	 estimate_report(struct dump *);
 void	 estimate_volume(struct dump *);
 int	 estimate_volume_full(struct dump *, uint64_t);
+long	 estimate_volsize(const struct dump *, unsigned);
+int	 estimate_progress(const struct dump *, time_t, char *, size_t);
 
 /* traverse.c */
 int	 traverse_map(struct dump *);
@@ -197,23 +256,43 @@ int	 xattr_index(const char *, const char **);
 size_t	 xattr_encode(uint8_t *, size_t, const char *const *, const void *const *,
 	     const size_t *, int);
 
+/* main.c */
+void	 dump_exit(struct dump *, int) __attribute__((noreturn));
+
 /* stream.c */
 void	 stream_init(struct dump *);
+#define PUSH_NEW	0	/* a new record, numbered d->tapea */
+#define PUSH_REPLAY	1	/* written again: keeps its number */
+#define PUSH_VOLHDR	2	/* TS_TAPE after an end of media */
+int	 stream_push(struct dump *, int, const void *, uint64_t, int);
+int	 stream_tape_next(struct dump *);
+int	 stream_pad_end(struct dump *);
 int	 stream_header(struct dump *, int, uint32_t);
 int	 stream_record(struct dump *, const void *);
 int	 stream_disk(struct dump *, uint64_t);
 int	 stream_tape(struct dump *);
 int	 stream_maps(struct dump *);
 int	 stream_end(struct dump *);
-int	 stream_room(struct dump *);
 int	 stream_toc_open(struct dump *);
 void	 stream_toc_close(struct dump *, int);
 
 /* media.c */
+enum out_kind media_kind(const char *);
 void	 media_probe(struct dump *);
 const char *media_name(const struct dump *);
 int	 media_open(struct dump *);
 int	 media_close(struct dump *);
+int	 media_readback(struct dump *);
+int	 media_is_source(const struct dump *, const char *);
+
+/* volume.c */
+int	 volume_first(struct dump *);
+int	 volume_full(struct dump *);
+int	 volume_switch(struct dump *, int);
+int	 volume_last(struct dump *);
+void	 volume_progress(struct dump *);
+void	 volume_announce(struct dump *);
+void	 volume_free(struct dump *);
 
 /* ring.c */
 struct ring_status {
@@ -234,13 +313,6 @@ struct ring_status {
 #define RING_DIED	3
 #define RING_SYSERR	4
 
-/* Where the slaves write: write(2) on fd, or write(arg, fd, ...). */
-struct ring_out {
-	int		 fd;
-	enum out_kind	 kind;
-	ssize_t		(*write)(void *, int, const void *, size_t);
-	void		*arg;
-};
 #define RING_REC_DISK	0	/* read from the source at an offset */
 #define RING_REC_INLINE	1	/* data the master supplied */
 #define RING_REC_HEADER	2	/* a header the master supplied */

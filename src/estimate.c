@@ -61,6 +61,31 @@ tenths(const struct options *o)
 	return o->cartridge ? 16 : o->density == 625 ? 5 : 8;
 }
 
+/*
+ * Volumes of -B sizes that est records need: whole volumes while the list
+ * lasts, then fractions of the last size, which repeats.
+ */
+static double
+estimate_tapes_listed(const struct dump *d, int64_t est)
+{
+	double tapes = 0;
+	long size;
+	unsigned n;
+
+	for (n = 1; est > 0; n++) {
+		size = estimate_volsize(d, n);
+		if (size <= 0)
+			size = 1;
+		if (n >= (unsigned)d->opt.nvolsizes || est <= size) {
+			tapes += (double)est / (double)size;
+			break;
+		}
+		est -= size;
+		tapes += 1;
+	}
+	return tapes;
+}
+
 /* Print "estimated N blocks." (with the number of tapes when sized). */
 void
 estimate_report(struct dump *d)
@@ -76,7 +101,7 @@ estimate_report(struct dump *d)
 		return;
 	}
 	if (o->blocksperfile)
-		fetapes = (double)est / (double)o->blocksperfile;
+		fetapes = estimate_tapes_listed(d, est);
 	else
 		fetapes = ((double)est * TP_BSIZE / (double)o->density +
 		    (double)est / o->ntrec * (o->cartridge ? 15.48 :
@@ -88,8 +113,25 @@ estimate_report(struct dump *d)
 }
 
 /*
- * Is the volume full once it holds `blocks' tape blocks?  Always no for
- * unlimited volumes and pipes.
+ * The -B size of volume n in records, rounded down to whole blocks as dump
+ * does; the last size given repeats.  0 when volumes are not sized by -B.
+ */
+long
+estimate_volsize(const struct dump *d, unsigned n)
+{
+	const struct options *o = &d->opt;
+	long size;
+
+	if (o->nvolsizes == 0 || n == 0)
+		return 0;
+	size = o->volsizes[n <= (unsigned)o->nvolsizes ? n - 1 :
+	    (unsigned)o->nvolsizes - 1];
+	return size / o->ntrec * o->ntrec;
+}
+
+/*
+ * Is the volume full once it holds `blocks' tape blocks, by the tape
+ * length model?  Always no for unlimited volumes and pipes.
  */
 int
 estimate_volume_full(struct dump *d, uint64_t blocks)
@@ -98,10 +140,36 @@ estimate_volume_full(struct dump *d, uint64_t blocks)
 
 	if (o->unlimited || d->out_kind == OUT_PIPE)
 		return 0;
-	if (o->blocksperfile)
-		return blocks * (uint64_t)o->ntrec + (uint64_t)o->ntrec >
-		    (uint64_t)o->blocksperfile;
 	return (double)blocks * ((double)tenths(o) +
 	    (double)o->ntrec * TP_BSIZE / (double)o->density) >
 	    (double)o->tsize;
+}
+
+/*
+ * The classic progress line: percent of the estimate written, the rate on
+ * this volume, and the time left, extrapolated from the time spent
+ * writing so far (time waiting for the operator excluded).  Returns -1
+ * before 500 records, when there is nothing sensible to say yet.
+ */
+int
+estimate_progress(const struct dump *d, time_t now, char *buf, size_t len)
+{
+	double done = d->tapea, est = (double)d->st.estimate;
+	long elapsed = (long)(now - d->st.vol_start - d->st.waited);
+	long volsecs = (long)(now - d->vol.start), left;
+
+	if (d->tapea < 500 || elapsed <= 0)
+		return -1;
+	if (est < done)
+		est = done;
+	left = (long)((double)elapsed * est / done) - elapsed;
+	if (volsecs > 0)
+		snprintf(buf, len, "%3.2f%% done at %ld kB/s, finished in "
+		    "%ld:%02ld\n", done * 100 / est,
+		    (long)(d->vol.records / (uint64_t)volsecs), left / 3600,
+		    left % 3600 / 60);
+	else
+		snprintf(buf, len, "%3.2f%% done, finished in %ld:%02ld\n",
+		    done * 100 / est, left / 3600, left % 3600 / 60);
+	return 0;
 }

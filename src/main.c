@@ -23,6 +23,8 @@ dump_free(struct dump *d)
 {
 	ring_free(d->ring);
 	d->ring = NULL;
+	volume_free(d);
+	optr_free(d);
 	source_close(d);
 	free(d->map.used);
 	free(d->map.dump);
@@ -32,46 +34,21 @@ dump_free(struct dump *d)
 	args_free(&d->opt);
 }
 
-static void
+/*
+ * Every exit of the engine: an abort is announced (once, by the process
+ * that saw it), the slaves are stopped, and a table of contents is kept
+ * only if the dump may still succeed.
+ */
+void
 dump_exit(struct dump *d, int code)
 {
-	if (code == X_ABORT)
+	if (code == X_ABORT && !d->quiet_exit)
 		msg("The ENTIRE dump is aborted.\n");
 	if (d->ring != NULL)
 		ring_abort(d->ring);
-	stream_toc_close(d, code == X_FINOK);
+	stream_toc_close(d, code != X_ABORT && code != X_STARTUP);
 	dump_free(d);
 	exit(code);
-}
-
-/* Say why the ring stopped, in the operator's terms. */
-static void
-report_ring(struct dump *d)
-{
-	const struct ring_status *st = ring_status(d->ring);
-
-	switch (st->failed) {
-	case RING_EOM:
-		msg("End of media on %s after %llu blocks; multi-volume dumps "
-		    "are not supported yet\n", media_name(d),
-		    (unsigned long long)st->blocks);
-		break;
-	case RING_WERR:
-		msg("write error on %s: %s\n", media_name(d),
-		    strerror(st->err));
-		break;
-	case RING_DIED:
-		if (WIFSIGNALED(st->wstatus))
-			msg("slave %d (pid %d) died: %s\n", st->slave, st->pid,
-			    strsignal(WTERMSIG(st->wstatus)));
-		else
-			msg("slave %d (pid %d) died (exit %d)\n", st->slave,
-			    st->pid, WEXITSTATUS(st->wstatus));
-		break;
-	case RING_SYSERR:
-		msg("ring failure: %s\n", strerror(st->err));
-		break;
-	}
 }
 
 /* Settle defaults that depend on the output: the blocking factor. */
@@ -85,6 +62,32 @@ settle_options(struct dump *d)
 		o->ntrec = d->out_kind == OUT_TAPE ?
 		    (o->density >= 625 ? 32 : NTREC_TAPE) : NTREC_FILE;
 	estimate_volume(d);
+}
+
+/*
+ * Volumes sized with -B must hold more than their first block, and volume
+ * 1 its header and the inode maps as well: a break inside them would not
+ * get anywhere.
+ */
+static int
+settle_volumes(struct dump *d)
+{
+	long ntrec = d->opt.ntrec, need;
+	int i;
+
+	for (i = 0; i < d->opt.nvolsizes; i++) {
+		need = 2 * ntrec;
+		if (i == 0)
+			need += (3 + 2 * (long)(d->map.size / TP_BSIZE) +
+			    ntrec - 1) / ntrec * ntrec;
+		if (estimate_volsize(d, (unsigned)i + 1) < need) {
+			msg("-B %ld is too small: volume %d needs at least %ld "
+			    "blocks with -b %ld\n",
+			    d->opt.volsizes[i], i + 1, need, ntrec);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* "Date of this level N dump: ...", as dump words it. */
@@ -118,27 +121,20 @@ report_start(struct dump *d)
 	    d->src.magic : "no libmagic description");
 }
 
-/* The figures dump prints when the last volume is closed. */
+/* The figures dump prints when the dump is done. */
 static void
 report_end(struct dump *d)
 {
-	const struct ring_status *st = ring_status(d->ring);
 	double mb = (double)d->tapea * TP_BSIZE / 1048576;
-	long secs = (long)(d->st.end - d->st.vol_start);
-	long kbs = secs > 0 ? (long)(st->bytes / 1024 / (uint64_t)secs) : 0;
+	long secs = (long)(d->st.end - d->st.vol_start - d->st.waited);
+	long kbs = secs > 0 ? (long)(d->vol.bytes / 1024 / (uint64_t)secs) : 0;
 
-	msgdate("Volume 1 completed at: ", d->st.end);
-	msg("Volume 1 %u blocks (%.2fMB)\n", d->tapea, mb);
-	if (secs > 0) {
-		msg("Volume 1 took %ld:%02ld:%02ld\n", secs / 3600,
-		    secs % 3600 / 60, secs % 60);
-		msg("Volume 1 transfer rate: %ld kB/s\n", kbs);
-	}
 	if (d->out_kind == OUT_PIPE)
 		msg("%u blocks (%.2fMB)\n", d->tapea, mb);
 	else
-		msg("%u blocks (%.2fMB) on 1 volume(s)\n", d->tapea, mb);
-	if (secs == 0)
+		msg("%u blocks (%.2fMB) on %u volume(s)\n", d->tapea, mb,
+		    d->vol.number);
+	if (secs <= 0)
 		msg("finished in less than a second\n");
 	else
 		msg("finished in %ld seconds, throughput %ld kBytes/sec\n",
@@ -153,29 +149,14 @@ report_end(struct dump *d)
 		msg("Archiving dump to %s\n", d->opt.archive);
 }
 
-/* Volume 1 from its header to the trailer; -1 if anything failed. */
+/* Volume 1 from its header, through every volume, to the trailer. */
 static int
-write_volume(struct dump *d)
+write_dump(struct dump *d)
 {
-	static struct ring_out out;
-
-	out.fd = d->outfd;
-	out.kind = d->out_kind;
-	d->ring = ring_start(&out, d->src.device, d->opt.nslaves,
-	    d->opt.ntrec);
-	if (d->ring == NULL) {
-		msg("cannot start the slaves: %s\n", strerror(errno));
-		return -1;
-	}
-	d->st.vol_start = time(NULL);
-	msgdate("Volume 1 started with block 1 at: ", d->st.vol_start);
-	if (stream_tape(d) == -1 || stream_maps(d) == -1 ||
+	if (volume_first(d) == -1 || stream_maps(d) == -1 ||
 	    traverse_dump(d, 1) == -1 || traverse_dump(d, 0) == -1 ||
-	    stream_end(d) == -1 || ring_finish(d->ring) == -1) {
-		report_ring(d);
+	    stream_end(d) == -1 || volume_last(d) == -1)
 		return -1;
-	}
-	d->st.readerrs = ring_status(d->ring)->readerrs;
 	return 0;
 }
 
@@ -187,7 +168,7 @@ main(int argc, char **argv)
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	d.outfd = -1;
+	d.vol.fd = -1;
 	d.tocfd = -1;
 	signal(SIGPIPE, SIG_IGN);	/* a dead slave is an error, not a kill */
 	add_error_table(&et_ext2_error_table);
@@ -225,12 +206,9 @@ main(int argc, char **argv)
 		dump_exit(&d, X_FINOK);
 	}
 	estimate_report(&d);
-	if (media_open(&d) == -1 || write_volume(&d) == -1) {
-		media_close(&d);
-		dump_exit(&d, X_ABORT);
-	}
-	d.st.end = time(NULL);
-	if (media_close(&d) == -1)
+	if (settle_volumes(&d) == -1 || optr_init(&d) == -1)
+		dump_exit(&d, X_STARTUP);
+	if (write_dump(&d) == -1)
 		dump_exit(&d, X_ABORT);
 	stream_toc_close(&d, 1);
 	report_end(&d);

@@ -1,94 +1,132 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The output medium: a regular file, standard output or a FIFO (pipes),
- * or a character device (a tape, one write per block).  This file only
- * decides what the output is and opens and closes it; the slaves write.
+ * The output medium of one volume: a regular file, standard output or a
+ * FIFO (pipes), a character device (a tape, one write per block), or a
+ * volume of the virtual tape library.  This file decides what a name is
+ * and opens, closes and reopens volumes for reading back; the slaves
+ * write and volume.c decides which volume comes next.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mtio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "opdump.h"
 
-/* What kind of output the -f name is, before anything is opened. */
-void
-media_probe(struct dump *d)
+/* What kind of output a name is, before anything is opened. */
+enum out_kind
+media_kind(const char *name)
 {
 	struct stat st;
 
-	if (strcmp(d->opt.tape, "-") == 0)
-		d->out_kind = OUT_PIPE;
-	else if (stat(d->opt.tape, &st) == 0 && S_ISCHR(st.st_mode))
+	if (strcmp(name, "-") == 0)
+		return OUT_PIPE;
+	if (strncmp(name, VTL_PREFIX, strlen(VTL_PREFIX)) == 0)
+		return OUT_TAPE;	/* the library behaves like a drive */
+	if (stat(name, &st) == 0 && S_ISCHR(st.st_mode))
 		/* /dev/null and friends (major 1) are no tapes. */
-		d->out_kind = major(st.st_rdev) == 1 ? OUT_FILE : OUT_TAPE;
-	else if (stat(d->opt.tape, &st) == 0 &&
-	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-		d->out_kind = OUT_PIPE;
-	else
-		d->out_kind = OUT_FILE;
+		return major(st.st_rdev) == 1 ? OUT_FILE : OUT_TAPE;
+	if (stat(name, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode)))
+		return OUT_PIPE;
+	return OUT_FILE;
+}
+
+/* The kind of the first output, which settles the blocking factor. */
+void
+media_probe(struct dump *d)
+{
+	d->out_kind = media_kind(d->opt.tape);
 }
 
 /* The name dump prints for the output. */
 const char *
 media_name(const struct dump *d)
 {
-	return strcmp(d->opt.tape, "-") == 0 ? "standard output" : d->opt.tape;
+	if (strcmp(d->opt.tape, "-") == 0)
+		return "standard output";
+	return d->vol.name != NULL ? d->vol.name : d->opt.tape;
 }
 
-/* Would opening the output (and truncating it) destroy the source? */
-static int
-media_is_source(const struct dump *d)
+/* Would opening name (and truncating it) destroy the source? */
+int
+media_is_source(const struct dump *d, const char *name)
 {
 	struct stat out, src;
 
-	if (stat(d->opt.tape, &out) == -1 || stat(d->src.device, &src) == -1)
+	if (stat(name, &out) == -1 || stat(d->src.device, &src) == -1)
 		return 0;
 	if (S_ISBLK(out.st_mode) && S_ISBLK(src.st_mode))
 		return out.st_rdev == src.st_rdev;
 	return out.st_dev == src.st_dev && out.st_ino == src.st_ino;
 }
 
-/* Open the output for writing; -1 after a message. */
+/*
+ * Open the current volume (d->vol.name, d->vol.kind) for writing.  Returns
+ * -1 with errno set and prints nothing: the caller asks the operator.
+ */
 int
 media_open(struct dump *d)
 {
+	struct volume *v = &d->vol;
 	int flags = O_WRONLY | O_CLOEXEC;
 
-	if (strcmp(d->opt.tape, "-") == 0) {
-		d->outfd = STDOUT_FILENO;
+	if (v->vtl != NULL)
+		v->fd = vtl_load(v->vtl, v->number);
+	else if (strcmp(v->name, "-") == 0)
+		v->fd = STDOUT_FILENO;
+	else {
+		if (v->kind == OUT_FILE)
+			flags |= O_CREAT | O_TRUNC;
+		v->fd = open(v->name, flags, 0666);
+	}
+	return v->fd == -1 ? -1 : 0;
+}
+
+/* Close the volume; a failing close(2) means data may be lost. */
+int
+media_close(struct dump *d)
+{
+	struct volume *v = &d->vol;
+	int fd = v->fd, rc;
+
+	v->fd = -1;
+	if (fd == -1 || fd == STDOUT_FILENO)
 		return 0;
-	}
-	if (media_is_source(d)) {
-		msg("Cannot open output \"%s\": it is the filesystem being "
-		    "dumped\n", d->opt.tape);
-		return -1;
-	}
-	if (d->out_kind == OUT_FILE)
-		flags |= O_CREAT | O_TRUNC;
-	if ((d->outfd = open(d->opt.tape, flags, 0666)) == -1) {
-		msg("Cannot open output \"%s\": %s\n", d->opt.tape,
-		    strerror(errno));
+	msg("Closing %s\n", v->name);
+	rc = v->vtl != NULL ? vtl_unload(v->vtl, v->number, fd) : close(fd);
+	if (rc == -1) {
+		msg("error closing %s: %s\n", v->name, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-/* Close the output; a failing close(2) means data may be lost. */
+/*
+ * Open the volume just closed for reading it back, from its start: a tape
+ * is rewound first.  -1 with errno set when the medium cannot be reread
+ * (a pipe).
+ */
 int
-media_close(struct dump *d)
+media_readback(struct dump *d)
 {
-	int fd = d->outfd;
+	struct volume *v = &d->vol;
+	struct mtop rew = { MTREW, 1 };
+	int fd;
 
-	d->outfd = -1;
-	if (fd == -1 || fd == STDOUT_FILENO)
-		return 0;
-	msg("Closing %s\n", d->opt.tape);
-	if (close(fd) == -1) {
-		msg("error closing %s: %s\n", d->opt.tape, strerror(errno));
+	if (v->vtl != NULL)
+		return vtl_readback(v->vtl, v->number);
+	if (v->kind == OUT_PIPE) {
+		errno = ESPIPE;
 		return -1;
 	}
-	return 0;
+	if ((fd = open(v->name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (v->kind == OUT_TAPE)
+		(void)ioctl(fd, MTIOCTOP, &rew);
+	return fd;
 }

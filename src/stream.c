@@ -52,23 +52,6 @@ stream_init(struct dump *d)
 	field_copy(h->c_host, NAMELEN, d->host);
 }
 
-/*
- * Before a record that opens a new tape block: is there room for the
- * block on this volume?  One volume is all this release writes.
- */
-int
-stream_room(struct dump *d)
-{
-	uint64_t blocks = d->tapea / (uint32_t)d->opt.ntrec;
-
-	if (d->tapea == 0 || d->tapea % (uint32_t)d->opt.ntrec != 0 ||
-	    !estimate_volume_full(d, blocks))
-		return 0;
-	msg("Volume 1 is full after %llu blocks; multi-volume dumps are not "
-	    "supported yet\n", (unsigned long long)blocks);
-	return -1;
-}
-
 /* Open the -A file; -1 after a message. */
 int
 stream_toc_open(struct dump *d)
@@ -135,10 +118,123 @@ stream_toc(struct dump *d, const void *rec, int type)
 	}
 }
 
+/* How many data records follow a header. */
+static uint32_t
+stream_announced(const struct s_spcl *h)
+{
+	uint32_t n = 0;
+	int i;
+
+	switch (h->c_type) {
+	case TS_CLRI:
+	case TS_BITS:
+		return (uint32_t)h->c_count;
+	case TS_INODE:
+	case TS_ADDR:
+		for (i = 0; i < h->c_count && i < TP_NINDIR; i++)
+			n += h->c_addr[i] != 0;
+		return n;
+	}
+	return 0;
+}
+
 /*
- * Queue the persistent header as a record of type type for inode ino.
- * The caller has set c_dinode, c_count and c_addr.
+ * At the start of a tape block, remember what a volume break there would
+ * need: the header whose data runs on and the number of the first record.
+ * The slots are reused once the block can no longer fail.
  */
+static void
+stream_snapshot(struct dump *d, uint32_t tapea)
+{
+	struct volume *v = &d->vol;
+	struct blksnap *s;
+
+	if (v->nsnap == 0)
+		return;
+	s = &v->snap[v->records / (uint32_t)d->opt.ntrec % v->nsnap];
+	s->hdr = v->hdr;
+	s->left = v->left;
+	s->tapea = tapea;
+}
+
+/* Keep track of the last header and how much of its data is queued. */
+static void
+stream_track(struct dump *d, int kind, const void *rec)
+{
+	struct volume *v = &d->vol;
+	const struct s_spcl *h = rec;
+
+	if (kind != RING_REC_HEADER) {
+		if (v->left > 0)
+			v->left--;
+		return;
+	}
+	if (h->c_type == TS_TAPE)
+		return;		/* the interrupted header goes on */
+	v->hdr = *h;
+	v->left = stream_announced(h);
+}
+
+/* Hand one record to the ring; -1 if the ring failed. */
+static int
+stream_queue(struct dump *d, int kind, const void *rec, uint64_t off)
+{
+	if (kind == RING_REC_DISK)
+		return ring_put_disk(d->ring, off);
+	return ring_put_inline(d->ring, rec, kind == RING_REC_HEADER);
+}
+
+/*
+ * Queue one record on the current volume.  At a block boundary a full
+ * volume is closed first; a write that failed (end of media, or a write
+ * error the operator wants to carry on from) moves to the next volume,
+ * which starts with the records that did not make it.  how says how the
+ * record is numbered: PUSH_NEW records take d->tapea (headers are stamped
+ * here, after any volume change), records written again keep theirs.
+ */
+int
+stream_push(struct dump *d, int kind, const void *rec, uint64_t off, int how)
+{
+	struct volume *v = &d->vol;
+	uint32_t ntrec = (uint32_t)d->opt.ntrec, tapea;
+	struct s_spcl *h = (struct s_spcl *)rec;
+
+	for (;;) {
+		if (v->records % ntrec == 0 && v->records > 0 &&
+		    volume_full(d)) {
+			if (volume_switch(d, 0) == -1)
+				return -1;
+			continue;
+		}
+		tapea = how == PUSH_NEW ? d->tapea : v->rtapea;
+		if (v->records % ntrec == 0) {
+			stream_snapshot(d, tapea);
+			volume_progress(d);
+		}
+		if (kind == RING_REC_HEADER && how != PUSH_VOLHDR) {
+			if (how == PUSH_NEW)
+				h->c_tapea = (int32_t)tapea;
+			h->c_volume = (int32_t)v->number;
+			h->c_firstrec = d->spcl.c_firstrec;
+			tapefmt_checksum(h);
+		}
+		if (stream_queue(d, kind, rec, off) == 0)
+			break;
+		if (volume_switch(d, 1) == -1)
+			return -1;
+	}
+	v->records++;
+	stream_track(d, kind, rec);
+	if (how == PUSH_NEW) {
+		stream_toc(d, rec, kind == RING_REC_HEADER ? h->c_type : 0);
+		d->tapea++;
+	} else if (how == PUSH_REPLAY) {
+		v->rtapea++;
+	}
+	return 0;
+}
+
+/* Queue the persistent header as a record of type type for inode ino. */
 int
 stream_header(struct dump *d, int type, uint32_t ino)
 {
@@ -146,35 +242,22 @@ stream_header(struct dump *d, int type, uint32_t ino)
 
 	h->c_type = type;
 	h->c_inumber = ino;
-	h->c_tapea = d->tapea;
 	h->c_flags |= DR_NEWINODEFMT;
-	tapefmt_checksum(h);
-	if (stream_room(d) == -1 || ring_put_inline(d->ring, h, 1) == -1)
-		return -1;
-	stream_toc(d, h, type);
-	d->tapea++;
-	return 0;
+	return stream_push(d, RING_REC_HEADER, h, 0, PUSH_NEW);
 }
 
 /* Queue one inline data record. */
 int
 stream_record(struct dump *d, const void *rec)
 {
-	if (stream_room(d) == -1 || ring_put_inline(d->ring, rec, 0) == -1)
-		return -1;
-	stream_toc(d, rec, 0);
-	d->tapea++;
-	return 0;
+	return stream_push(d, RING_REC_INLINE, rec, 0, PUSH_NEW);
 }
 
 /* Queue one data record the slaves read from the source at off. */
 int
 stream_disk(struct dump *d, uint64_t off)
 {
-	if (stream_room(d) == -1 || ring_put_disk(d->ring, off) == -1)
-		return -1;
-	d->tapea++;
-	return 0;
+	return stream_push(d, RING_REC_DISK, NULL, off, PUSH_NEW);
 }
 
 /* The TS_TAPE header that opens volume 1. */
@@ -192,6 +275,62 @@ stream_tape(struct dump *d)
 	rc = stream_header(d, TS_TAPE, 0);
 	h->c_flags = DR_NEWINODEFMT;
 	return rc;
+}
+
+/*
+ * The TS_TAPE header that opens volume 2 and later, then the records the
+ * last volume did not take.  After a planned break the header takes the
+ * next number; after an end of media it takes the number of the first
+ * record written again, and those keep theirs (as dump numbers them).
+ */
+int
+stream_tape_next(struct dump *d)
+{
+	struct volume *v = &d->vol;
+	struct s_spcl h = v->cont;
+	struct replay *list = v->replay;
+	uint8_t *buf = v->replay_buf;
+	size_t i, n = v->nreplay;
+	int rc = 0;
+
+	/* A break during the replay makes its own list: this one is ours. */
+	v->replay = NULL;
+	v->replay_buf = NULL;
+	v->nreplay = v->capreplay = v->lenreplay_buf = v->capreplay_buf = 0;
+	d->spcl.c_firstrec = (int32_t)v->firstrec;
+	h.c_type = TS_TAPE;
+	h.c_count = (int32_t)v->cont_left;
+	h.c_firstrec = (int32_t)v->firstrec;
+	h.c_flags = DR_NEWHEADER | DR_NEWINODEFMT |
+	    (v->cont.c_flags & DR_EXTATTRIBUTES);
+	h.c_volume = (int32_t)v->number;
+	if (v->cont_eom) {
+		v->rtapea = v->cont_tapea;
+		h.c_tapea = (int32_t)v->cont_tapea;
+		tapefmt_checksum(&h);
+		rc = stream_push(d, RING_REC_HEADER, &h, 0, PUSH_VOLHDR);
+	} else {
+		rc = stream_push(d, RING_REC_HEADER, &h, 0, PUSH_NEW);
+	}
+	v->first_tapea = (uint32_t)h.c_tapea;
+	if (rc == 0)
+		volume_announce(d);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = stream_push(d, list[i].kind, buf + list[i].data,
+		    list[i].off, PUSH_REPLAY);
+	free(list);
+	free(buf);
+	return rc;
+}
+
+/* After the trailer was rolled forward: fill its last block again. */
+int
+stream_pad_end(struct dump *d)
+{
+	while (d->vol.records % (uint32_t)d->opt.ntrec != 0)
+		if (stream_header(d, TS_END, d->src.maxino) == -1)
+			return -1;
+	return 0;
 }
 
 /* One map: a header whose c_count says how many map records follow. */
@@ -227,7 +366,6 @@ int
 stream_end(struct dump *d)
 {
 	struct s_spcl *h = &d->spcl;
-	int n = d->opt.ntrec - (int)(d->tapea % (uint32_t)d->opt.ntrec);
 
 	/* Zero what restore would read as a per-volume inode table. */
 	memset(&h->c_dinode, 0, sizeof(h->c_dinode));
@@ -237,8 +375,7 @@ stream_end(struct dump *d)
 	/* With -A, the first inode of each volume, as restore -t shows. */
 	if (d->opt.archive != NULL)
 		h->c_inos[1] = EXT2_ROOT_INO;
-	while (n-- > 0)
-		if (stream_header(d, TS_END, d->src.maxino) == -1)
-			return -1;
-	return 0;
+	if (stream_header(d, TS_END, d->src.maxino) == -1)
+		return -1;
+	return stream_pad_end(d);
 }
