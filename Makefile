@@ -4,6 +4,7 @@
 #
 #	src/args.c	the command line, dump's letters and the old key form
 #	src/main.c	main(): the order of a dump and the final report
+#	src/dump.c	dump_exit(): how every engine process ends
 #	src/msg.c	"  DUMP: " messages, warnings and dates
 #	src/source.c	block device, image or mount point -> open filesystem
 #	src/ident.c	libmagic: what a source holds
@@ -58,7 +59,8 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
 		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
-		  src/media-vtl.c src/verify.c src/optr.c src/volume.c
+		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
+		  src/dump.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c))
 

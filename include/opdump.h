@@ -256,7 +256,7 @@ int	 xattr_index(const char *, const char **);
 size_t	 xattr_encode(uint8_t *, size_t, const char *const *, const void *const *,
 	     const size_t *, int);
 
-/* main.c */
+/* dump.c */
 void	 dump_exit(struct dump *, int) __attribute__((noreturn));
 
 /* stream.c */

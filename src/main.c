@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * opdump's main(): parse the command line, open the source, map it, start
- * the ring and run the passes, then report as dump does.  Only this file
- * exits; every other function returns 0 or -1 after saying why.
+ * the volumes and run the passes, then report as dump does.  Processes end
+ * in dump_exit() (dump.c); other functions return 0 or -1 after saying
+ * why.
  */
 #include <errno.h>
 #include <signal.h>
@@ -17,39 +18,6 @@
 #include <et/com_err.h>
 
 #include "opdump.h"
-
-static void
-dump_free(struct dump *d)
-{
-	ring_free(d->ring);
-	d->ring = NULL;
-	volume_free(d);
-	optr_free(d);
-	source_close(d);
-	free(d->map.used);
-	free(d->map.dump);
-	free(d->map.dir);
-	free(d->map.excl);
-	free(d->host);
-	args_free(&d->opt);
-}
-
-/*
- * Every exit of the engine: an abort is announced (once, by the process
- * that saw it), the slaves are stopped, and a table of contents is kept
- * only if the dump may still succeed.
- */
-void
-dump_exit(struct dump *d, int code)
-{
-	if (code == X_ABORT && !d->quiet_exit)
-		msg("The ENTIRE dump is aborted.\n");
-	if (d->ring != NULL)
-		ring_abort(d->ring);
-	stream_toc_close(d, code != X_ABORT && code != X_STARTUP);
-	dump_free(d);
-	exit(code);
-}
 
 /* Settle defaults that depend on the output: the blocking factor. */
 static void
@@ -215,6 +183,5 @@ main(int argc, char **argv)
 	if (d.opt.update && dumpdates_update(&d) == -1)
 		dump_exit(&d, X_ABORT);
 	msg("DUMP IS DONE\n");
-	dump_free(&d);
-	return X_FINOK;
+	dump_exit(&d, X_FINOK);
 }

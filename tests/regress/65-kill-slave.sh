@@ -18,11 +18,15 @@ master=$!
 (sleep 60; kill -KILL $master) 2>/dev/null &
 watchdog=$!
 at_exit kill $watchdog
+# opdump waits as the checkpoint of volume 1; its child writes the volume
+# and the slaves are the writer's children.
 for i in $(seq 100); do
-	[ "$(pgrep -P $master | grep -c .)" -ge 3 ] && break
+	writer=$(pgrep -P $master | head -n 1)
+	[ -n "$writer" ] && [ "$(pgrep -P "$writer" | grep -c .)" -ge 3 ] &&
+	    break
 	sleep 0.1
 done
-victim=$(pgrep -P $master | sed -n 2p)
+victim=$(pgrep -P "$writer" | sed -n 2p)
 [ -n "$victim" ] || fail "no slave processes found under opdump ($master)"
 kill -KILL "$victim"
 wait $master
