@@ -141,6 +141,7 @@ struct volume {
 	uint32_t	 cont_left;	/* its data records on the next volume */
 	uint32_t	 cont_tapea;	/* c_tapea of the next TS_TAPE */
 	int		 cont_eom;	/* the break was an end of media */
+	uint32_t	 cont_dups;	/* records of the cut block it holds */
 	uint32_t	 firstrec;	/* c_firstrec of the next TS_TAPE */
 	uint32_t	 rtapea;	/* number of the next record replayed */
 	uint32_t	 first_tapea;	/* c_tapea of this volume's TS_TAPE */
@@ -264,6 +265,7 @@ void	 stream_init(struct dump *);
 #define PUSH_NEW	0	/* a new record, numbered d->tapea */
 #define PUSH_REPLAY	1	/* written again: keeps its number */
 #define PUSH_VOLHDR	2	/* TS_TAPE after an end of media */
+#define PUSH_DUP	3	/* a copy of a record the last volume holds */
 int	 stream_push(struct dump *, int, const void *, uint64_t, int);
 int	 stream_tape_next(struct dump *);
 int	 stream_pad_end(struct dump *);
@@ -349,8 +351,10 @@ struct verify {
 	uint32_t	 next_tapea;	/* c_tapea due for the next record */
 	int		 slack;		/* the next header may be one further */
 	uint32_t	 left;		/* data records due for the last header */
+	uint32_t	 tail_left;	/* left where the tail begins */
 	uint32_t	 ino;		/* inode of the last TS_INODE */
-	int		 phase;		/* 0: directories, 1: the rest */
+	int		 phase;		/* -2, -1: the maps; 0: directories;
+					   1: the rest */
 	int		 ended;		/* TS_END seen */
 	uint8_t		*tail;		/* records after the last whole block */
 	size_t		 ntail;		/* records in tail */

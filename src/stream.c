@@ -211,7 +211,9 @@ stream_push(struct dump *d, int kind, const void *rec, uint64_t off, int how)
 			stream_snapshot(d, tapea);
 			volume_progress(d);
 		}
-		if (kind == RING_REC_HEADER && how != PUSH_VOLHDR) {
+		/* Copies stay byte for byte what the last volume holds. */
+		if (kind == RING_REC_HEADER && how != PUSH_VOLHDR &&
+		    how != PUSH_DUP) {
 			if (how == PUSH_NEW)
 				h->c_tapea = (int32_t)tapea;
 			h->c_volume = (int32_t)v->number;
@@ -228,7 +230,7 @@ stream_push(struct dump *d, int kind, const void *rec, uint64_t off, int how)
 	if (how == PUSH_NEW) {
 		stream_toc(d, rec, kind == RING_REC_HEADER ? h->c_type : 0);
 		d->tapea++;
-	} else if (how == PUSH_REPLAY) {
+	} else if (how == PUSH_REPLAY || how == PUSH_DUP) {
 		v->rtapea++;
 	}
 	return 0;
@@ -290,7 +292,7 @@ stream_tape_next(struct dump *d)
 	struct s_spcl h = v->cont;
 	struct replay *list = v->replay;
 	uint8_t *buf = v->replay_buf;
-	size_t i, n = v->nreplay;
+	size_t i, n = v->nreplay, ndups = v->cont_dups;
 	int rc = 0;
 
 	/* A break during the replay makes its own list: this one is ours. */
@@ -317,7 +319,7 @@ stream_tape_next(struct dump *d)
 		volume_announce(d);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = stream_push(d, list[i].kind, buf + list[i].data,
-		    list[i].off, PUSH_REPLAY);
+		    list[i].off, i < ndups ? PUSH_DUP : PUSH_REPLAY);
 	free(list);
 	free(buf);
 	return rc;

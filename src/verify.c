@@ -344,9 +344,12 @@ check_continuation(struct vrun *r, const struct s_spcl *h)
 		    (long long)dups, r->vol - 1, r->s.ntail);
 	if (check_tapea(r, h, r->s.next_tapea - (uint32_t)dups) == -1)
 		return -1;
-	if (h->c_count < 0 || (uint32_t)h->c_count != r->s.left)
+	/* c_count counts from the first duplicate on: restore, coming to
+	 * this volume out of turn, skips that many records after the
+	 * header. */
+	if (h->c_count < 0 || (uint32_t)h->c_count != r->s.tail_left)
 		return fail(r, "record 0: c_count %d, but %u data records are "
-		    "due", h->c_count, r->s.left);
+		    "due", h->c_count, r->s.tail_left);
 	r->ndups = r->dups = (uint32_t)dups;
 	r->s.slack = dups == 0;
 	return 0;
@@ -412,6 +415,8 @@ run_record(struct vrun *r, const uint8_t *rec)
 
 	memcpy(r->blk + (size_t)(r->n % (uint64_t)r->s.ntrec) * TP_BSIZE, rec,
 	    TP_BSIZE);
+	if (r->n > 0 && r->n % (uint64_t)r->s.ntrec == 0)
+		r->s.tail_left = r->s.left;
 	if (r->n == 0)
 		rc = check_volume_header(r, rec);
 	else if (r->dups > 0)
@@ -482,6 +487,8 @@ run_end(struct vrun *r, uint64_t bytes)
 	if (r->dups > 0)
 		return fail(r, "volume %u ends inside its %u duplicate records",
 		    r->vol, r->ndups);
+	if (r->n % (uint64_t)r->s.ntrec == 0)
+		r->s.tail_left = r->s.left;
 	if (r->last && !r->s.ended && r->s.left > 0)
 		return fail(r, "volume %u ends without the trailer, %u data "
 		    "records of inode %u still due", r->vol, r->s.left,

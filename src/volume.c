@@ -152,7 +152,6 @@ volume_open(struct dump *d)
 			return;
 		snprintf(why, sizeof(why), "Cannot open output \"%s\": %s",
 		    v->name, strerror(errno));
-		msg("%s\n", why);
 		volume_ask(d, Q_OPEN, why, ask_open, NCHOICES(ask_open));
 	}
 }
@@ -363,7 +362,6 @@ volume_verify(struct dump *d, int last, uint64_t bytes)
 	}
 	snprintf(line, sizeof(line), "Volume %u failed verification: %s",
 	    v->number, why);
-	msg("%s\n", line);
 	optr_broadcast(d, "DUMP VOLUME FAILED VERIFICATION!\n");
 	if (volume_ask(d, Q_VERIFY, line, ask_verify,
 	    NCHOICES(ask_verify)) == 0)
@@ -422,7 +420,6 @@ volume_werror(struct dump *d)
 	snprintf(why, sizeof(why), "write error %llu blocks into volume %u: "
 	    "%s", (unsigned long long)(st->bytes / TP_BSIZE), d->vol.number,
 	    strerror(st->err));
-	msg("%s\n", why);
 	optr_broadcast(d, "DUMP WRITE ERROR!\n");
 	if (volume_ask(d, Q_WRITE, why, ask_write, NCHOICES(ask_write)) == 0)
 		volume_rewrite(d);
@@ -441,7 +438,6 @@ volume_toosmall(struct dump *d)
 	    "%u: it cannot hold %s", (unsigned long long)(ring_status(
 	    d->ring)->bytes / TP_BSIZE), d->vol.number, d->vol.number == 1 ?
 	    "the header and the inode maps" : "one tape block");
-	msg("%s\n", why);
 	volume_ask(d, Q_TOOSMALL, why, ask_small, NCHOICES(ask_small));
 	volume_rewrite(d);
 }
@@ -500,6 +496,7 @@ volume_rollforward(struct dump *d)
 	v->cont_left = s->left;
 	v->cont_tapea = s->tapea;
 	v->cont_eom = 1;
+	v->cont_dups = st->dups;
 	v->firstrec = (uint32_t)(v->physrecs + whole);
 	v->nreplay = 0;
 	v->lenreplay_buf = 0;
@@ -525,6 +522,7 @@ volume_switch(struct dump *d, int failed)
 		v->cont = v->hdr;
 		v->cont_left = v->left;
 		v->cont_eom = 0;
+		v->cont_dups = 0;
 		v->firstrec = (uint32_t)(v->physrecs + v->records);
 	} else {
 		st = ring_status(d->ring);
