@@ -66,7 +66,7 @@ UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c
 
 .PHONY: all check unit bench demo install uninstall clean deps
 
-all: $(BUILD)/opdump $(BUILD)/treecmp
+all: $(BUILD)/opdump $(BUILD)/treecmp $(BUILD)/tapels
 
 $(BUILD)/obj/%.o: src/%.c include/opdump.h include/dumprestore.h
 	@mkdir -p $(dir $@)
@@ -78,6 +78,10 @@ $(BUILD)/libengine.a: $(ENGINE_OBJS)
 
 $(BUILD)/opdump: $(BUILD)/obj/main.o $(BUILD)/libengine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tapels: tests/tapels.c include/dumprestore.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude $(WARNFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(BUILD)/treecmp: tests/treecmp.c
 	@mkdir -p $(dir $@)

@@ -50,7 +50,7 @@ for build in "$@"; do
 		[ -x "$t" ] || continue
 		run "$tag/unit/$(basename "$t")" "$t"
 	done
-	export OPDUMP="$build/opdump" TREECMP="$build/treecmp"
+	export OPDUMP="$build/opdump" TREECMP="$build/treecmp" TAPELS="$build/tapels"
 	export RESTORE="${RESTORE:-/sbin/restore}" OPDUMP_BUILD="$build"
 	for s in "$top"/tests/regress/[0-9]*.sh; do
 		n=$(basename "$s" .sh)

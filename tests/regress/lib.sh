@@ -113,6 +113,47 @@ if [ -z "${TREECMP:-}" ]; then
 fi
 [ -x "$TREECMP" ] || fail "TREECMP=$TREECMP is not executable"
 
+TAPELS=${TAPELS:-$(dirname "$OPDUMP")/tapels}
+
+# mvcorpus DIR: the corpus plus a file several volumes long, for the
+# multi-volume tests; its image goes to $TESTTMP/img.
+mvcorpus()
+{
+	mkcorpus "$1" 300
+	rnd $((3 * 1024 * 1024 + 123)) >"$1/huge" || fail "huge file"
+	touch -d @$T_MTIME "$1/huge" "$1"
+	mkimage "$1" "$TESTTMP/img" ext4 -b 4096
+}
+
+# mvdump LOG ARGS...: opdump with ARGS on $TESTTMP/img, answers from
+# $TESTTMP/answers if it exists; no terminal, so a question nobody
+# answers aborts the dump instead of waiting.  Returns opdump's status.
+mvdump()
+{
+	local log=$1
+
+	shift
+	SEQ=$((SEQ + 1))
+	if [ -f "$TESTTMP/answers" ]; then
+		export OPDUMP_ANSWERS=$TESTTMP/answers
+	else
+		unset OPDUMP_ANSWERS
+	fi
+	setsid -w timeout 300 "$OPDUMP" "$@" "$TESTTMP/img" </dev/null \
+	    >/dev/null 2>"$log"
+}
+
+# mvcheck PREFIX DIR: restore the set PREFIX001... with restore -M and
+# compare it with DIR.
+mvcheck()
+{
+	local dir=$TESTTMP/restored.$SEQ
+
+	run_restore "$1" "$dir" -M
+	compare "$2" "$dir"
+	rm -rf "$dir"
+}
+
 # Print N random bytes: random data catches misplaced blocks, and any run
 # compares against its own staging tree.
 rnd()
