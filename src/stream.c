@@ -157,6 +157,18 @@ stream_snapshot(struct dump *d, uint32_t tapea)
 	s->tapea = tapea;
 }
 
+/*
+ * Is the stream inside an extended-attribute record, or right after one?
+ * restore 0.4b47 loses the attributes when a volume ends there (it reads
+ * the next header before it stores them), so a planned break waits for
+ * the next block.
+ */
+static int
+stream_in_ea(const struct volume *v)
+{
+	return (v->hdr.c_flags & DR_EXTATTRIBUTES) != 0;
+}
+
 /* Keep track of the last header and how much of its data is queued. */
 static void
 stream_track(struct dump *d, int kind, const void *rec)
@@ -201,7 +213,7 @@ stream_push(struct dump *d, int kind, const void *rec, uint64_t off, int how)
 
 	for (;;) {
 		if (v->records % ntrec == 0 && v->records > 0 &&
-		    volume_full(d)) {
+		    !stream_in_ea(v) && volume_full(d)) {
 			if (volume_switch(d, 0) == -1)
 				return -1;
 			continue;
@@ -300,6 +312,9 @@ stream_tape_next(struct dump *d)
 	v->replay_buf = NULL;
 	v->nreplay = v->capreplay = v->lenreplay_buf = v->capreplay_buf = 0;
 	d->spcl.c_firstrec = (int32_t)v->firstrec;
+	/* The stream goes on from the break, not from the last record queued. */
+	v->hdr = v->cont;
+	v->left = v->cont_left;
 	h.c_type = TS_TAPE;
 	h.c_count = (int32_t)v->cont_left;
 	h.c_firstrec = (int32_t)v->firstrec;

@@ -143,13 +143,13 @@ mvdump()
 	    >/dev/null 2>"$log"
 }
 
-# mvcheck PREFIX DIR: restore the set PREFIX001... with restore -M and
-# compare it with DIR.
+# mvcheck PREFIX DIR [RESTORE-ARGS]: restore the set PREFIX001... with
+# restore -M and compare it with DIR.
 mvcheck()
 {
 	local dir=$TESTTMP/restored.$SEQ
 
-	run_restore "$1" "$dir" -M
+	run_restore "$1" "$dir" -M "${@:3}"
 	compare "$2" "$dir"
 	rm -rf "$dir"
 }

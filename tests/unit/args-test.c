@@ -47,6 +47,7 @@ test_keys(void)
 	CHECK_EQ(o.ntrec, 64);
 	CHECK(strcmp(o.label, "mylabel") == 0);
 	CHECK_EQ(PARSE(&o, "0f"), -1);		/* -f without its argument */
+	args_free(&o);
 }
 
 static void
@@ -85,6 +86,7 @@ test_options(void)
 	CHECK_EQ(PARSE(&o, "-0", "-d", "6250", "-s", "100", "img"), 0);
 	CHECK_EQ(o.density, 625);
 	CHECK_EQ(o.tsize, 12000);
+	args_free(&o);
 }
 
 static void
@@ -104,6 +106,7 @@ test_refused(void)
 	CHECK_EQ(PARSE(&o, "-0"), -1);			/* no filesystem */
 	CHECK_EQ(PARSE(&o, "-0", "a", "b"), -1);	/* two of them */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "./a:b", "img"), 0);	/* local */
+	args_free(&o);
 }
 
 /* Levels, -T, -e, -W: the letters of incremental dumps. */
@@ -138,6 +141,7 @@ test_incremental(void)
 	CHECK_EQ(o.lastdump, 'w');
 	CHECK_EQ(PARSE(&o, "-0", "-A", "toc", "img"), 0);
 	CHECK(strcmp(o.archive, "toc") == 0);
+	args_free(&o);
 }
 
 /* Free what the last parse left, so leak checkers see a clean exit. */
