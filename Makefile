@@ -24,6 +24,15 @@
 #	src/media-vtl.c	the virtual tape library (vtape:DIR) with its fault plan
 #	src/verify.c	--verify: read a volume back and check every record
 #	src/optr.c	questions for the operator (/dev/tty, scripts), -n
+#	src/optr-chan.c	questions and broadcasts through the control channel
+#	src/board.c	the shared status board every engine process updates
+#	src/ctl-server.c the control server: sockets, --status-fd, answers
+#	src/ctl-proto.c	the control protocol's lines (include/control.h)
+#	ui/console.c	opconsole: start or attach, the main loop
+#	ui/chan.c	opconsole: the connection and the model it feeds
+#	ui/screen.c	opconsole: drawing the model with curses
+#	ui/dialog.c	opconsole: questions as dialogs
+#	ui/keys.c	opconsole: what each key does
 #
 # Targets: all check bench demo install uninstall clean.  `make check' and
 # `make demo' install what they need on Debian (tests/deps.sh).
@@ -60,15 +69,21 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
-		  src/dump.c
+		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
+		  src/optr-chan.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
+UI_SRCS		= $(wildcard ui/*.c)
+UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o
+CURSES_CFLAGS	:= $(shell pkg-config --cflags ncursesw 2>/dev/null)
+CURSES_LIBS	:= $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c))
 
 .PHONY: all check unit bench demo install uninstall clean deps
 
-all: $(BUILD)/opdump $(BUILD)/treecmp $(BUILD)/tapels
+all: $(BUILD)/opdump $(BUILD)/opconsole $(BUILD)/treecmp $(BUILD)/tapels
 
-$(BUILD)/obj/%.o: src/%.c include/opdump.h include/dumprestore.h
+$(BUILD)/obj/%.o: src/%.c include/opdump.h include/dumprestore.h \
+    include/control.h include/board.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -78,6 +93,13 @@ $(BUILD)/libengine.a: $(ENGINE_OBJS)
 
 $(BUILD)/opdump: $(BUILD)/obj/main.o $(BUILD)/libengine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/ui/%.o: ui/%.c ui/console.h include/control.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iui $(CURSES_CFLAGS) -c -o $@ $<
+
+$(BUILD)/opconsole: $(UI_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CURSES_LIBS)
 
 $(BUILD)/tapels: tests/tapels.c include/dumprestore.h
 	@mkdir -p $(dir $@)
@@ -90,6 +112,12 @@ $(BUILD)/treecmp: tests/treecmp.c
 $(BUILD)/%-test: tests/unit/%-test.c tests/unit/testhelp.h $(BUILD)/libengine.a
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libengine.a $(LIBS)
+
+# The console's model is tested without curses or an engine.
+$(BUILD)/ui-model-test: tests/unit/ui-model-test.c tests/unit/testhelp.h \
+    $(BUILD)/ui/chan.o $(BUILD)/obj/ctl-proto.o
+	$(CC) $(ALL_CFLAGS) -Iui -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/ui/chan.o $(BUILD)/obj/ctl-proto.o
 
 unit: $(UNIT_TESTS)
 
@@ -111,10 +139,13 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(BUILD)/opdump $(DESTDIR)$(SBINDIR)/opdump
+	install -m 755 $(BUILD)/opconsole $(DESTDIR)$(SBINDIR)/opconsole
 	install -m 644 man/opdump.8 $(DESTDIR)$(MANDIR)/man8/opdump.8
+	install -m 644 man/opconsole.8 $(DESTDIR)$(MANDIR)/man8/opconsole.8
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/opdump $(DESTDIR)$(MANDIR)/man8/opdump.8
+	rm -f $(DESTDIR)$(SBINDIR)/opdump $(DESTDIR)$(MANDIR)/man8/opdump.8 \
+	    $(DESTDIR)$(SBINDIR)/opconsole $(DESTDIR)$(MANDIR)/man8/opconsole.8
 
 clean:
 	rm -rf $(BUILD) build

@@ -74,6 +74,8 @@ struct options {
 	const char	*eot_script;	/* -F: run at each end of volume */
 	int		 notify;	/* -n: tell the operator group */
 	int		 verify;	/* --verify: read each volume back */
+	const char	*control;	/* --control: the console's socket */
+	int		 statusfd;	/* --status-fd, or -1 */
 };
 
 /* What the source turned out to be, and the open filesystem. */
@@ -289,6 +291,7 @@ int	 media_is_source(const struct dump *, const char *);
 
 /* volume.c */
 int	 volume_first(struct dump *);
+char	*volume_name_of(struct dump *, unsigned);
 int	 volume_full(struct dump *);
 int	 volume_switch(struct dump *, int);
 int	 volume_last(struct dump *);
@@ -372,6 +375,7 @@ enum optr_kind {
 	Q_VERIFY,		/* a volume failed verification */
 	Q_TOOSMALL,		/* nothing fits on a volume */
 	Q_ABORT,		/* the operator interrupted the dump */
+	Q_SCRIPT,		/* the -F script asked for the operator */
 };
 struct optr_choice {
 	const char	*word;		/* the answer's name: "yes", "rewrite" */
@@ -383,6 +387,35 @@ int	 optr_ask(struct dump *, enum optr_kind, const char *,
 void	 optr_broadcast(struct dump *, const char *);
 int	 optr_notify(const char *, const char *, const char *, const char *);
 void	 optr_free(struct dump *);
+
+/* optr-chan.c: questions through the console's control channel */
+int	 optr_chan_ask(struct dump *, enum optr_kind, const char *,
+	     const struct optr_choice *, int);
+
+/* board.c: the shared status board (include/board.h) */
+struct board;
+int	 board_init(struct dump *);
+struct board *board_get(void);
+void	 board_hello(struct dump *);
+void	 board_state(int);
+int	 board_get_state(void);
+void	 board_pass(int);
+void	 board_ino(uint32_t);
+void	 board_tapea(uint64_t, uint64_t);
+void	 board_times(const struct stats *);
+void	 board_slave(int, int, int);
+void	 board_slave_io(int, int64_t, int64_t);
+void	 board_volume_start(unsigned, const char *, long, uint32_t, uint32_t,
+	     time_t);
+void	 board_volume_done(unsigned, const char *, time_t, time_t, uint64_t);
+void	 board_log(const char *);
+void	 board_alert(const char *);
+const char *board_abort_requested(void);
+void	 board_end(int);
+
+/* ctl-server.c: the control server (--control, --status-fd) */
+int	 ctl_server_start(struct dump *);
+void	 ctl_server_stop(int);
 
 /* dumpdates.c */
 struct ddent {

@@ -6,6 +6,7 @@
  * meaning we do not implement yet are refused by name, never reused.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,13 +17,16 @@
 
 #define OPTSTRING "0123456789A:aB:b:cd:D:e:E:f:F:h:I:j::kL:mMnqQ:s:ST:uvWwyz::"
 
-enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION, LONG_VERIFY };
+enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION, LONG_VERIFY, LONG_CONTROL,
+    LONG_STATUSFD };
 
 static const struct option longopts[] = {
 	{ "slaves",	required_argument, NULL, LONG_SLAVES },
 	{ "help",	no_argument,	   NULL, LONG_HELP },
 	{ "version",	no_argument,	   NULL, LONG_VERSION },
 	{ "verify",	no_argument,	   NULL, LONG_VERIFY },
+	{ "control",	required_argument, NULL, LONG_CONTROL },
+	{ "status-fd",	required_argument, NULL, LONG_STATUSFD },
 	{ NULL,		0,		   NULL, 0 }
 };
 
@@ -40,7 +44,8 @@ args_usage(void)
 	    "              [-f file] [-F script] [-h level] [-I nr-errors] "
 	    "[-L label]\n"
 	    "              [-s feet] [-T date] [--slaves n] [--verify] "
-	    "filesystem\n"
+	    "[--control socket]\n"
+	    "              [--status-fd fd] filesystem\n"
 	    "       opdump [-D file] -W | -w\n"
 	    "       opdump [level][key-letters] [key-arguments ...] "
 	    "filesystem\n");
@@ -343,6 +348,22 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 	case LONG_VERIFY:
 		o->verify = 1;
 		return 0;
+	case LONG_CONTROL:
+		if (*arg == '\0') {
+			msg("--control needs a socket path\n");
+			return -1;
+		}
+		o->control = arg;
+		return 0;
+	case LONG_STATUSFD:
+		if (args_number("status descriptor", arg, 0, 1023, &v) == -1)
+			return -1;
+		if (fcntl((int)v, F_GETFD) == -1) {
+			msg("--status-fd %ld: descriptor not open\n", v);
+			return -1;
+		}
+		o->statusfd = (int)v;
+		return 0;
 	case LONG_SLAVES:
 		if (args_number("number of slaves", arg, 1, NSLAVES_MAX,
 		    &v) == -1)
@@ -407,6 +428,7 @@ args_parse(struct options *o, int argc, char **argv)
 	o->unlimited = 1;
 	o->honor_level = 1;
 	o->nslaves = NSLAVES_DEFAULT;
+	o->statusfd = -1;
 	o->maxreaderr = 32;
 	o->dumpdates = "/var/lib/dumpdates";
 	o->tape = (env = getenv("TAPE")) != NULL ? env : "/dev/tape";

@@ -37,6 +37,7 @@ dump_exit(struct dump *d, int code)
 	if (d->ring != NULL)
 		ring_abort(d->ring);
 	stream_toc_close(d, code != X_ABORT && code != X_STARTUP);
+	ctl_server_stop(code);	/* the first process only */
 	dump_free(d);
 	exit(code);
 }

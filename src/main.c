@@ -18,6 +18,7 @@
 #include <et/com_err.h>
 
 #include "opdump.h"
+#include "board.h"
 
 /* Settle defaults that depend on the output: the blocking factor. */
 static void
@@ -154,6 +155,8 @@ main(int argc, char **argv)
 	host[sizeof(host) - 1] = '\0';
 	d.host = strdup(host);
 	d.st.start = time(NULL);
+	if (board_init(&d) == -1 || ctl_server_start(&d) == -1)
+		dump_exit(&d, X_STARTUP);
 	/* Before -S silences us: dump reports dumpdates trouble even then. */
 	if (dumpdates_since(&d) == -1)
 		dump_exit(&d, X_STARTUP);
@@ -164,6 +167,7 @@ main(int argc, char **argv)
 	    stream_toc_open(&d) == -1))
 		dump_exit(&d, X_STARTUP);
 	stream_init(&d);
+	board_hello(&d);
 	if (!d.opt.estimate_only)
 		report_start(&d);
 	if (traverse_map(&d) == -1)
@@ -176,9 +180,11 @@ main(int argc, char **argv)
 	estimate_report(&d);
 	if (settle_volumes(&d) == -1 || optr_init(&d) == -1)
 		dump_exit(&d, X_STARTUP);
+	board_times(&d.st);
 	if (write_dump(&d) == -1)
 		dump_exit(&d, X_ABORT);
 	stream_toc_close(&d, 1);
+	board_state(BD_FINISHING);
 	report_end(&d);
 	if (d.opt.update && dumpdates_update(&d) == -1)
 		dump_exit(&d, X_ABORT);

@@ -31,6 +31,13 @@ vmsg(const char *prefix, const char *fmt, va_list ap)
 	fprintf(stderr, "  DUMP: %s%s%s", prefix, line,
 	    line[0] && line[strlen(line) - 1] == '\n' ? "" : "\n");
 	fflush(stderr);
+	if (*prefix != '\0') {
+		char full[1100];
+
+		snprintf(full, sizeof(full), "%s%s", prefix, line);
+		board_log(full);
+	} else
+		board_log(line);
 }
 
 void

@@ -31,8 +31,9 @@
 /*
  * A backend answers one question.  ask() returns the index of the chosen
  * answer, or -1 after a message saying why nobody can answer; close()
- * releases what the backend holds.  A control-channel backend for the
- * console fits the same table.
+ * releases what the backend holds.  The console's backend (optr-chan.c)
+ * also needs the kind and the context, which optr_ask() leaves in struct
+ * optr.
  */
 struct optr_backend {
 	const char	*name;
@@ -47,12 +48,15 @@ struct optr {
 	char		*last;		/* the last broadcast, or NULL */
 	int		 nogroup;	/* no operator group: stop notifying */
 	int		 alert_secs;	/* re-alert period on the tty */
+	enum optr_kind	 kind;		/* of the question being asked */
+	const char	*context;	/* and what led to it, or NULL */
 };
 
 static int	 optr_ask_never(struct dump *, const struct optr_choice *, int);
 static int	 optr_ask_script(struct dump *, const struct optr_choice *,
 		    int);
 static int	 optr_ask_tty(struct dump *, const struct optr_choice *, int);
+static int	 optr_ask_chan(struct dump *, const struct optr_choice *, int);
 static void	 optr_close_none(struct optr *);
 static void	 optr_close_script(struct optr *);
 
@@ -61,6 +65,9 @@ static const struct optr_backend optr_never = {
 };
 static const struct optr_backend optr_script = {
 	"answers file", optr_ask_script, optr_close_script
+};
+static const struct optr_backend optr_chan = {
+	"console", optr_ask_chan, optr_close_none
 };
 static const struct optr_backend optr_tty = {
 	"/dev/tty", optr_ask_tty, optr_close_none
@@ -103,6 +110,8 @@ optr_init(struct dump *d)
 	o->alert_secs = optr_alert_secs();
 	if (d->opt.qflag)
 		o->be = &optr_never;
+	else if (d->opt.control != NULL)
+		o->be = &optr_chan;
 	else if (path != NULL && *path != '\0') {
 		o->be = &optr_script;
 		if ((o->path = strdup(path)) == NULL ||
@@ -162,7 +171,6 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	long long ns;
 	int ans;
 
-	(void)kind;		/* the control channel will send it */
 	if (n < 1 || ch == NULL)
 		return -1;
 	if (d->optr == NULL) {
@@ -172,12 +180,20 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	}
 	if (context != NULL && *context != '\0')
 		msg("%s", context);
+	d->optr->kind = kind;
+	d->optr->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ans = d->optr->be->ask(d, ch, n);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
 	d->st.waited += (time_t)((ns + 500000000LL) / 1000000000LL);
 	return ans;
+}
+
+static int
+optr_ask_chan(struct dump *d, const struct optr_choice *ch, int n)
+{
+	return optr_chan_ask(d, d->optr->kind, d->optr->context, ch, n);
 }
 
 /* -q: dump's forced abort; the first question is the one that matters. */
@@ -389,6 +405,7 @@ optr_broadcast(struct dump *d, const char *text)
 		free(o->last);
 		o->last = copy;
 	}
+	board_alert(text);
 	if (!d->opt.notify || (o != NULL && o->nogroup))
 		return;
 	if (optr_notify(OPTR_GROUP, _PATH_UTMP, "/dev/", text) == -1) {

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "opdump.h"
+#include "board.h"
 
 #define OFF_INLINE	(-1)	/* the record is already in the buffer */
 #define OFF_HEADER	(-2)	/* the same, and it is a header */
@@ -152,6 +153,16 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 	}
 }
 
+/* The source offset of the last disk record of a block, or -1. */
+static int64_t
+slave_lastoff(const int64_t *offs, int nrec)
+{
+	while (nrec-- > 0)
+		if (offs[nrec] >= 0)
+			return offs[nrec];
+	return -1;
+}
+
 /*
  * Write one block.  A tape gets exactly one write(2); other outputs retry
  * short writes.  A write of 0 bytes or ENOSPC is end of media.
@@ -197,7 +208,7 @@ slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
  * token: the blocks behind its own must not reach this volume.
  */
 static void
-slave_main(struct slave *s, int src, int tokin, int tokout,
+slave_main(struct slave *s, int me, int src, int tokin, int tokout,
     const struct ring_out *out)
 {
 	struct ring_cmd c;
@@ -207,13 +218,21 @@ slave_main(struct slave *s, int src, int tokin, int tokout,
 	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
 	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
 	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	board_slave(me, (int)getpid(), BS_IDLE);
 	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
 		memset(&r, 0, sizeof(r));
+		board_slave(me, 0, BS_READING);
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
+		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
+		board_slave(me, 0, BS_WAITING);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
+		board_slave(me, 0, BS_WRITING);
 		slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
 		    s->ntrec, &r);
+		board_slave_io(me, -1, r.written / (s->ntrec * TP_BSIZE));
+		board_slave(me, 0, r.status == RING_OK ? BS_IDLE :
+		    r.status == RING_EOM ? BS_EOM : BS_ERROR);
 		if ((r.status == RING_OK && write_full(tokout, &tok, 1) == -1) ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
@@ -350,7 +369,7 @@ ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 			free(f);
 			free(r->sl);
 			free(r);
-			slave_main(&me, src, tokin, tokout, out);
+			slave_main(&me, i, src, tokin, tokout, out);
 		}
 	}
 	for (i = 0; i < n; i++) {

@@ -418,6 +418,7 @@ traverse_map(struct dump *d)
 	if (maps_alloc(d) == -1 || scan_open(d, &s) == -1)
 		return -1;
 	exclude_apply(d);
+	board_pass(1);
 	msg("mapping (Pass I) [regular files]\n");
 	d->st.estimate = 2 * ((int64_t)(d->map.size / TP_BSIZE) + 1);
 	while ((rc = scan_next(d, &s, &ino, 1)) == 0 && ino != 0) {
@@ -430,6 +431,7 @@ traverse_map(struct dump *d)
 	}
 	scan_close(&s);
 	if (rc == 0) {
+		board_pass(2);
 		msg("mapping (Pass II) [directories]\n");
 		rc = prune_nodump(d, &nodump);
 	}
@@ -453,6 +455,7 @@ traverse_dump(struct dump *d, int dirs)
 	ext2_ino_t ino;
 	int rc;
 
+	board_pass(dirs ? 3 : 4);
 	msg(dirs ? "dumping (Pass III) [directories]\n" :
 	    "dumping (Pass IV) [regular files]\n");
 	if (scan_open(d, &s) == -1)
@@ -461,6 +464,7 @@ traverse_dump(struct dump *d, int dirs)
 		if (ino > d->src.maxino || !MAP_TST(d->map.dump, ino) ||
 		    (int)MAP_TST(d->map.dir, ino) != dirs)
 			continue;
+		board_ino(ino);
 		rc = dirs ? dumpino_dir(d, ino, s.inode) :
 		    dumpino_file(d, ino, s.inode);
 		if (rc == -1)

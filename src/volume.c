@@ -11,6 +11,7 @@
  * TS_TAPE header.  The record stream itself is stream.c's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "opdump.h"
+#include "board.h"
 
 static const struct optr_choice ask_mount[] = {
 	{ "yes", "Is the new volume mounted and ready to go?" },
@@ -73,6 +75,13 @@ volume_name(struct dump *d, unsigned n)
 	}
 	return strdup(o->tapes[n <= (unsigned)o->ntapes ? n - 1 :
 	    (unsigned)o->ntapes - 1]);
+}
+
+/* The name volume n will have, for the operator; NULL if out of memory. */
+char *
+volume_name_of(struct dump *d, unsigned n)
+{
+	return volume_name(d, n);
 }
 
 /* Ask, and abort the dump when nobody can answer. */
@@ -163,9 +172,17 @@ volume_announce(struct dump *d)
 	struct volume *v = &d->vol;
 	char what[96];
 
+	long cap = estimate_volsize(d, v->number);
+
 	snprintf(what, sizeof(what), "Volume %u started with block %lu at: ",
 	    v->number, (unsigned long)v->first_tapea + 1);
 	msgdate(what, v->start);
+	board_times(&d->st);
+	board_volume_start(v->number, v->name, cap > 0 ? cap : d->vol_records,
+	    v->first_tapea, v->number > 1 ? v->cont.c_inumber : EXT2_ROOT_INO,
+	    v->start);
+	if (board_get_state() == BD_CHANGING)
+		board_state(BD_DUMPING);
 	if (v->number > 1)
 		msg("Volume %u begins with blocks from inode %u\n", v->number,
 		    v->cont.c_inumber);
@@ -285,7 +302,7 @@ static void
 volume_change(struct dump *d, unsigned n)
 {
 	const struct options *o = &d->opt;
-	char *argv[4], num[16];
+	char *argv[4], num[16], why[PATH_MAX + 64];
 	int status = 1 << 8;
 	pid_t pid;
 
@@ -320,7 +337,12 @@ volume_change(struct dump *d, unsigned n)
 		return;
 	msg("Change Volumes: Mount volume #%u\n", n);
 	optr_broadcast(d, "CHANGE DUMP VOLUMES!\a\a\n");
-	volume_ask(d, Q_MOUNT, NULL, ask_mount, NCHOICES(ask_mount));
+	if (o->eot_script != NULL) {
+		snprintf(why, sizeof(why), "The end of tape script %s asks for "
+		    "the operator", o->eot_script);
+		volume_ask(d, Q_SCRIPT, why, ask_mount, NCHOICES(ask_mount));
+	} else
+		volume_ask(d, Q_MOUNT, NULL, ask_mount, NCHOICES(ask_mount));
 }
 
 /* Give this volume up and have the checkpoint write it again. */
@@ -382,6 +404,7 @@ volume_figures(struct dump *d, uint64_t records, time_t end)
 	msgdate(what, end);
 	msg("Volume %u %llu blocks (%.2fMB)\n", n, (unsigned long long)records,
 	    (double)records * TP_BSIZE / 1048576);
+	board_volume_done(n, d->vol.name, d->vol.start, secs, records);
 	if (secs > 0) {
 		msg("Volume %u took %ld:%02ld:%02ld\n", n, secs / 3600,
 		    secs % 3600 / 60, secs % 60);
@@ -518,6 +541,8 @@ volume_switch(struct dump *d, int failed)
 	struct volume *v = &d->vol;
 	const struct ring_status *st;
 
+	board_tapea(d->tapea, v->records);
+	board_state(BD_CHANGING);
 	if (!failed && ring_finish(d->ring) == 0) {
 		v->cont = v->hdr;
 		v->cont_left = v->left;
@@ -571,6 +596,13 @@ volume_progress(struct dump *d)
 	time_t now = time(NULL);
 	char buf[128];
 
+	const char *who;
+
+	board_tapea(d->tapea, d->vol.records);
+	if ((who = board_abort_requested()) != NULL) {
+		msg("Dump aborted by the operator (%s)\n", who);
+		dump_exit(d, X_ABORT);
+	}
 	if (now < d->vol.tschedule)
 		return;
 	d->vol.tschedule = now + 300;
