@@ -9,9 +9,11 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "console.h"
@@ -256,4 +258,38 @@ chan_send(int fd, int type, const void *msg)
 		at += (int)n;
 	}
 	return 0;
+}
+
+/* Milliseconds on a clock that only goes forward. */
+static long long
+chan_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read until the engine has said hello (and, with want_status, sent its
+ * status too), for at most ms milliseconds.  Returns 1 when it has, 0 on
+ * a timeout, -1 when the engine closed the connection first.
+ */
+int
+chan_wait(struct model *m, int fd, int ms, int want_status)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long long end = chan_ms() + ms, left;
+	int n;
+
+	while (!m->have_hello || (want_status && !m->have_status)) {
+		if ((left = end - chan_ms()) <= 0)
+			return 0;
+		if ((n = poll(&pfd, 1, (int)left)) == -1 && errno != EINTR)
+			return -1;
+		if (n > 0 && (n = chan_read(m, fd)) <= 0 &&
+		    !(n == -1 && (errno == EINTR || errno == EAGAIN)))
+			return -1;
+	}
+	return 1;
 }

@@ -67,6 +67,7 @@ const struct ctl_log *model_log_get(const struct model *, size_t);
 int		 chan_connect(const char *);
 int		 chan_read(struct model *, int);
 int		 chan_send(int, int, const void *);
+int		 chan_wait(struct model *, int, int, int);
 
 /* Key handlers return these flags, as htop's actions do. */
 #define KF_REDRAW	0x01		/* the screen changed */
@@ -116,7 +117,6 @@ void		 screen_put(int, int, int, int, const char *, ...)
 
 /* dialog.c */
 void		 dialog_sync(struct console *);
-void		 dialog_answered(struct console *, const struct ctl_answered *);
 void		 dialog_open_abort(struct console *);
 int		 dialog_key(struct console *, int);
 void		 dialog_draw(struct console *);
