@@ -391,6 +391,9 @@ void	 optr_free(struct dump *);
 /* optr-chan.c: questions through the console's control channel */
 int	 optr_chan_ask(struct dump *, enum optr_kind, const char *,
 	     const struct optr_choice *, int);
+int64_t	 optr_chan_post(struct dump *, enum optr_kind, const char *,
+	     const struct optr_choice *, int);
+void	 optr_chan_settle(int64_t, int, const char *);
 
 /* board.c: the shared status board (include/board.h) */
 struct board;

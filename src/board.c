@@ -218,7 +218,7 @@ board_volume_done(unsigned number, const char *name, time_t start,
 	v->started = start;
 	v->took = took;
 	v->records = (int64_t)records;
-	v->rate = took > 0 ? (int64_t)records / took : (int64_t)records;
+	v->rate = took > 0 ? (int64_t)records / took : 0;
 	snprintf(v->device, sizeof(v->device), "%s", name ? name : "");
 	atomic_store(&bd->nvolumes, n + 1);
 }

@@ -219,7 +219,8 @@ server_question(struct board *b, struct client *c)
 	int64_t q = atomic_load(&b->q_id), a = atomic_load(&b->a_id);
 	struct ctl_answered ad;
 
-	if (q != 0 && q != a && c->qsent != q) {
+	/* Even one answered between two samples is shown, then settled. */
+	if (q != 0 && c->qsent != q) {
 		client_send(c, CTL_QUESTION, &b->q);
 		c->qsent = q;
 	}
@@ -362,7 +363,7 @@ server_flush(struct client *c)
 }
 
 static void
-server_accept(int lfd)
+server_accept(struct board *b, int lfd)
 {
 	struct ucred cr;
 	socklen_t len = sizeof(cr);
@@ -377,8 +378,13 @@ server_accept(int lfd)
 	}
 	for (i = 0; i < CLIENTS_MAX; i++)
 		if (cl[i].fd == -1 && cl[i].out == NULL) {
+			int64_t q = atomic_load(&b->q_id);
+
 			cl[i].fd = fd;
 			cl[i].uid = cr.uid;
+			/* A console attaching late is not shown old questions. */
+			if (q == atomic_load(&b->a_id))
+				cl[i].qsent = cl[i].asent = q;
 			return;
 		}
 	close(fd);
@@ -437,7 +443,7 @@ server_loop(struct board *b, int lfd, pid_t parent)
 				    POLLERR)))
 					continue;
 				if (map[i] == -1)
-					server_accept(lfd);
+					server_accept(b, lfd);
 				else
 					server_read(b, &cl[map[i]]);
 			}

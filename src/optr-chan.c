@@ -79,6 +79,41 @@ chan_find(const struct optr_choice *ch, int n, const char *word)
 	return -1;
 }
 
+/*
+ * Put a question on the board, whoever answers it, so consoles and the
+ * status stream see it.  Returns its id, 0 without a board.
+ */
+int64_t
+optr_chan_post(struct dump *d, enum optr_kind kind, const char *context,
+    const struct optr_choice *ch, int n)
+{
+	struct board *b = board_get();
+	int64_t id;
+
+	if (b == NULL)
+		return 0;
+	/* Ids only grow, across every process of the dump. */
+	id = (atomic_load(&b->q_id) > atomic_load(&b->a_id) ?
+	    atomic_load(&b->q_id) : atomic_load(&b->a_id)) + 1;
+	chan_fill(d, &b->q, kind, context, ch, n);
+	b->q.id = id;
+	atomic_store(&b->q_id, id);
+	return id;
+}
+
+/* Record the answer another backend got for question id. */
+void
+optr_chan_settle(int64_t id, int ans, const char *by)
+{
+	struct board *b = board_get();
+
+	if (b == NULL || id == 0 || atomic_load(&b->a_id) == id)
+		return;
+	snprintf(b->a_by, sizeof(b->a_by), "%s", by);
+	atomic_store(&b->a_choice, ans);
+	atomic_store(&b->a_id, id);
+}
+
 int
 optr_chan_ask(struct dump *d, enum optr_kind kind, const char *context,
     const struct optr_choice *ch, int n)
@@ -96,12 +131,7 @@ optr_chan_ask(struct dump *d, enum optr_kind kind, const char *context,
 	if (n > CTL_MAXCHOICE)
 		n = CTL_MAXCHOICE;
 	prev = atomic_load(&b->state);
-	/* Ids only grow, across every process of the dump. */
-	id = (atomic_load(&b->q_id) > atomic_load(&b->a_id) ?
-	    atomic_load(&b->q_id) : atomic_load(&b->a_id)) + 1;
-	chan_fill(d, &b->q, kind, context, ch, n);
-	b->q.id = id;
-	atomic_store(&b->q_id, id);
+	id = optr_chan_post(d, kind, context, ch, n);
 	atomic_store(&b->state, BD_WAITING);
 	msg("%s (waiting for the console)\n", ch[0].prompt);
 	for (;;) {

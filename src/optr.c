@@ -169,6 +169,7 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 {
 	struct timespec t0, t1;
 	long long ns;
+	int64_t id = 0;
 	int ans;
 
 	if (n < 1 || ch == NULL)
@@ -183,7 +184,11 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	d->optr->kind = kind;
 	d->optr->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The status stream shows every question, whoever answers it. */
+	if (d->optr->be != &optr_chan)
+		id = optr_chan_post(d, kind, context, ch, n);
 	ans = d->optr->be->ask(d, ch, n);
+	optr_chan_settle(id, ans, d->optr->be->name);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
 	d->st.waited += (time_t)((ns + 500000000LL) / 1000000000LL);
