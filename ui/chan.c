@@ -45,6 +45,7 @@ model_log_put(struct model *m, const struct ctl_log *l)
 	m->loghead = (m->loghead + 1) % MODEL_LOGLINES;
 	if (m->nlog < MODEL_LOGLINES)
 		m->nlog++;
+	m->logtotal++;
 }
 
 /* Add a line of the console's own (seq 0) to the log pane. */

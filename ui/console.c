@@ -428,10 +428,16 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* New messages: ring the bell for alerts, follow questions. */
+/*
+ * New messages: ring the bell for alerts, follow questions, and keep a
+ * log scrolled back on the same lines while new ones arrive below.
+ */
 static void
 console_model(struct console *c)
 {
+	if (c->scroll > 0)
+		c->scroll += (int)(c->m.logtotal - c->logseen);
+	c->logseen = c->m.logtotal;
 	dialog_sync(c);			/* first: a settled question hides */
 	if (c->m.alerts != c->alerts_seen) {	/* the alert before */
 		c->alerts_seen = c->m.alerts;

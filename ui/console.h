@@ -42,6 +42,7 @@ struct model {
 	struct ctl_log		*log;		/* ring of MODEL_LOGLINES */
 	size_t			 loghead;	/* next slot to write */
 	size_t			 nlog;		/* lines held */
+	unsigned long		 logtotal;	/* lines ever added */
 	int			 have_question;
 	struct ctl_question	 question;
 	struct ctl_answered	 answered;	/* the last one */
@@ -99,6 +100,7 @@ struct console {
 	char			 logpath[4096];	/* the child's log, or "" */
 	int			 colour;
 	int			 scroll;	/* log lines above the bottom */
+	unsigned long		 logseen;	/* m.logtotal at last look */
 	int			 logrows;	/* the log pane's height */
 	int			 help;		/* the help overlay is up */
 	int			 alert_on;	/* the alert line is shown */

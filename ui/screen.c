@@ -90,7 +90,12 @@ screen_put(int y, int x, int w, int attr, const char *fmt, ...)
 	attrset(A_NORMAL);
 }
 
-/* Clear a rectangle and frame it, for dialogs and the help overlay. */
+/*
+ * Clear a rectangle and frame it, for dialogs and the help overlay.  The
+ * frame is plain ASCII: line-drawing characters need a terminal and a
+ * multiplexer that agree on how to switch character sets, and a vt100
+ * under tmux does not.
+ */
 void
 screen_box(int y, int x, int h, int w)
 {
@@ -98,14 +103,14 @@ screen_box(int y, int x, int h, int w)
 
 	for (i = 0; i < h; i++)
 		mvhline(y + i, x, ' ', w);
-	mvhline(y, x + 1, ACS_HLINE, w - 2);
-	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
-	mvvline(y + 1, x, ACS_VLINE, h - 2);
-	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y, x, ACS_ULCORNER);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	mvhline(y, x + 1, '-', w - 2);
+	mvhline(y + h - 1, x + 1, '-', w - 2);
+	mvvline(y + 1, x, '|', h - 2);
+	mvvline(y + 1, x + w - 1, '|', h - 2);
+	mvaddch(y, x, '+');
+	mvaddch(y, x + w - 1, '+');
+	mvaddch(y + h - 1, x, '+');
+	mvaddch(y + h - 1, x + w - 1, '+');
 }
 
 /* A clock time (HH:MM:SS) or, with date set, a date; "-" for none. */
@@ -344,7 +349,8 @@ draw_log(struct console *c, int y, int rows)
 	screen_put(y, 0, COLS, A_BOLD, "Log");
 	if (c->scroll > 0)
 		screen_put(y, 5, COLS, A_REVERSE,
-		    " scrolled back %d lines: End shows the newest ", c->scroll);
+		    " scrolled back %d line%s: End shows the newest ",
+		    c->scroll, c->scroll == 1 ? "" : "s");
 	end = m->nlog - (size_t)c->scroll;
 	first = end > (size_t)rows ? end - (size_t)rows : 0;
 	for (i = first; i < end; i++) {
