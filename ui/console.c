@@ -447,9 +447,9 @@ console_model(struct console *c)
 }
 
 /*
- * The loop: redraw when something changed but at most every 250 ms, and
- * every second regardless so the clock moves; then wait for the
- * terminal, the engine or a signal.
+ * The loop: redraw when the engine changed something but at most every
+ * 250 ms, at once after a key, and every second regardless so the clock
+ * moves; then wait for the terminal, the engine or a signal.
  */
 static void __attribute__((noreturn))
 console_loop(struct console *c, int sigrd)
@@ -466,7 +466,8 @@ console_loop(struct console *c, int sigrd)
 			dirty = 1;
 		}
 		now = now_ms();
-		if ((dirty && now - last >= 250) || now - last >= 1000) {
+		if ((dirty && now - last >= 250) || now - last >= 1000 ||
+		    (flags & KF_REDRAW)) {
 			if (flags & KF_FULL)
 				clearok(curscr, TRUE);
 			screen_draw(c);
