@@ -272,7 +272,7 @@ draw_slaves(const struct model *m, int y, int rows)
 			snprintf(addr, sizeof(addr), "%lld", (long long)s->addr);
 		screen_put(y + 1 + i, 2, COLS,
 		    strcmp(s->state, CTL_SL_ERROR) == 0 ? A_BOLD : A_NORMAL,
-		    "slave %d  pid %-7lld  %-8s  blocks %-10lld  addr %s", i,
+		    "slave %-2d  pid %-7lld  %-8s  blocks %-10lld  addr %s", i,
 		    (long long)s->pid, s->state[0] != '\0' ? s->state : "-",
 		    (long long)s->blocks, addr);
 	}
