@@ -265,6 +265,14 @@ attach_list(const pid_t *pids, const int *fds, int n)
 	exit(1);
 }
 
+static void __attribute__((noreturn))
+attach_denied(void)
+{
+	fprintf(stderr, "opconsole: not allowed to attach (only the user "
+	    "who started the dump, or root)\n");
+	exit(1);
+}
+
 /*
  * Connect to a running dump: the one named, or the only one there is.
  * The engine closes the connection at once on anyone but its own user
@@ -281,6 +289,8 @@ console_attach(struct console *c, const char *rundir, const char *arg)
 		c->pid = (pid_t)atol(arg);
 		if (run_path(path, sizeof(path), rundir, atol(arg), ".sock") ||
 		    (c->fd = chan_connect(path)) == -1) {
+			if (errno == EACCES)
+				attach_denied();
 			fprintf(stderr, "opconsole: no running dump with pid "
 			    "%s: %s: %s\n", arg, path, strerror(errno));
 			exit(1);
@@ -296,11 +306,8 @@ console_attach(struct console *c, const char *rundir, const char *arg)
 		c->pid = pids[0];
 		c->fd = fds[0];
 	}
-	if (chan_wait(&c->m, c->fd, 3000, 0) == -1 && !c->m.have_hello) {
-		fprintf(stderr, "opconsole: not allowed to attach (only the "
-		    "user who started the dump, or root)\n");
-		exit(1);
-	}
+	if (chan_wait(&c->m, c->fd, 3000, 0) == -1 && !c->m.have_hello)
+		attach_denied();
 }
 
 /* SIGWINCH: ask the terminal its size and let curses follow. */
