@@ -353,6 +353,9 @@ console_quit(struct console *c)
 	console_reap(c);
 	if (c->m.ended)
 		exit((int)c->m.end.status);
+	if (c->child_status != -1)
+		fprintf(stderr, "opconsole: opdump exited with status %d\n",
+		    exit_code(c->child_status));
 	if (c->logpath[0] != '\0')
 		fprintf(stderr, "opconsole: lost the connection to the "
 		    "engine; its messages are in %s\n", c->logpath);
@@ -502,6 +505,23 @@ console_loop(struct console *c, int sigrd)
 	}
 }
 
+/*
+ * The console needs a terminal.  Without one, the engine is left to run
+ * (it is in its own session, as after a detach), and we say how to
+ * attach from a terminal.  A failed start has been reported already.
+ */
+static void
+console_tty(struct console *c)
+{
+	int pid = c->m.hello.pid > 0 ? (int)c->m.hello.pid : (int)c->pid;
+
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return;
+	fprintf(stderr, "opconsole: no terminal to draw on; the dump goes on "
+	    "(pid %d). Attach with: opconsole --attach %d\n", pid, pid);
+	exit(1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,6 +558,7 @@ main(int argc, char **argv)
 		console_attach(&c, rundir, argc == 3 ? argv[2] : NULL);
 	else
 		console_start(&c, rundir, argc - 1, argv + 1);
+	console_tty(&c);
 	c.m.conn = CONN_UP;
 	screen_init(&c);
 	console_loop(&c, sigrd);
