@@ -344,6 +344,7 @@ int	 vtl_load(struct vtl *, unsigned);
 ssize_t	 vtl_write(struct vtl *, unsigned, int, const void *, size_t);
 int	 vtl_unload(struct vtl *, unsigned, int);
 int	 vtl_readback(struct vtl *, unsigned);
+long	 vtl_capacity(const struct vtl *, unsigned);
 
 /* verify.c: read a finished volume back and check every record */
 struct verify {

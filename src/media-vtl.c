@@ -546,6 +546,18 @@ vtl_limit(const struct vtl *v, unsigned vol, off_t pos, size_t len)
 	return limit;
 }
 
+/* The capacity of volume vol in KiB as the plan gives it, 0 = none. */
+long
+vtl_capacity(const struct vtl *v, unsigned vol)
+{
+	const struct fault *cap;
+
+	if ((cap = fault_find(v, F_CAPACITY, vol)) != NULL ||
+	    (cap = fault_find(v, F_DEFCAP, 0)) != NULL)
+		return (long)cap->arg;
+	return 0;
+}
+
 /* Does a werror fault of vol fire for the bytes [pos, pos + len)? */
 static int
 vtl_werror(const struct vtl *v, unsigned vol, off_t pos, size_t len)

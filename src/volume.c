@@ -170,9 +170,11 @@ void
 volume_announce(struct dump *d)
 {
 	struct volume *v = &d->vol;
+	long cap = estimate_volsize(d, v->number);
 	char what[96];
 
-	long cap = estimate_volsize(d, v->number);
+	if (cap == 0 && v->vtl != NULL)
+		cap = vtl_capacity(v->vtl, v->number);
 
 	snprintf(what, sizeof(what), "Volume %u started with block %lu at: ",
 	    v->number, (unsigned long)v->first_tapea + 1);
@@ -335,14 +337,18 @@ volume_change(struct dump *d, unsigned n)
 	}
 	if (o->multifile || n <= (unsigned)o->ntapes)
 		return;
-	msg("Change Volumes: Mount volume #%u\n", n);
 	optr_broadcast(d, "CHANGE DUMP VOLUMES!\a\a\n");
+	/* The context is dump's line; optr_ask() prints it. */
 	if (o->eot_script != NULL) {
+		msg("Change Volumes: Mount volume #%u\n", n);
 		snprintf(why, sizeof(why), "The end of tape script %s asks for "
 		    "the operator", o->eot_script);
 		volume_ask(d, Q_SCRIPT, why, ask_mount, NCHOICES(ask_mount));
-	} else
-		volume_ask(d, Q_MOUNT, NULL, ask_mount, NCHOICES(ask_mount));
+	} else {
+		snprintf(why, sizeof(why), "Change Volumes: Mount volume #%u",
+		    n);
+		volume_ask(d, Q_MOUNT, why, ask_mount, NCHOICES(ask_mount));
+	}
 }
 
 /* Give this volume up and have the checkpoint write it again. */

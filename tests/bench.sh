@@ -65,6 +65,7 @@ cleanup() {
 		rm -f "$SHMOUT"
 	fi
 	if [ -n "$SCRATCH" ]; then
+		tmux -S "$SCRATCH/tmux" kill-server 2>/dev/null
 		rm -rf "$SCRATCH"
 	fi
 }
@@ -379,6 +380,59 @@ bench_config() {
 		"$d_rss" "$o_rss" >>"$SCRATCH/table"
 }
 
+# bench_console IMAGE SOURCE OUT: the same dump run plainly and under
+# opconsole (in an 80x24 tmux session, the console attached from the
+# start), alternately RUNS times.  Under the console the engine is timed
+# by a wrapper that opconsole starts in its place, so the console's own
+# start and exit are not counted.  Appends one row to the console table.
+bench_console() {
+	local image="$1" src="$2" out="$3" i n w run_dir o_ns c_ns o_mbps c_mbps cost
+	w=$SCRATCH/timed-opdump
+	run_dir=$SCRATCH/run
+	mkdir -p -m 700 "$run_dir"
+	cat >"$w" <<-EOF
+	#!/bin/sh
+	t0=\$(date +%s%N)
+	"$OPDUMP" "\$@"
+	rc=\$?
+	echo \$((\$(date +%s%N) - t0)) >>"$SCRATCH/con.ns"
+	exit \$rc
+	EOF
+	chmod +x "$w"
+	rm -f "$SCRATCH"/o.* "$SCRATCH"/con.*
+	i=1
+	while [ "$i" -le "$RUNS" ]; do
+		run_dump "$OPDUMP" default "$out" "$src" o
+		rm -f "$out"
+		flush_loop
+		tmux -S "$SCRATCH/tmux" new-session -d -x 80 -y 24 -s con \
+			"env OPDUMP='$w' OPDUMP_RUNDIR='$run_dir' \
+			'$OPCONSOLE' -0 -f '$out' '$src'" ||
+			die "cannot start opconsole in tmux"
+		n=0
+		until [ "$(cat "$SCRATCH/con.ns" 2>/dev/null | wc -l)" -ge "$i" ]; do
+			n=$((n + 1))
+			[ "$n" -lt 1200 ] || die "the dump under opconsole did not end in 120 s"
+			sleep 0.1
+		done
+		tmux -S "$SCRATCH/tmux" send-keys -t con q
+		sleep 0.3
+		tmux -S "$SCRATCH/tmux" kill-server 2>/dev/null || true
+		i=$((i + 1))
+	done
+	"$RESTORE" -tf "$out" </dev/null >/dev/null 2>&1 ||
+		die "restore -tf cannot list the dump made under opconsole"
+	o_ns=$(median "$SCRATCH/o.ns")
+	c_ns=$(median "$SCRATCH/con.ns")
+	o_mbps=$(mbps "$(cat "$SCRATCH/o.bytes")" "$o_ns")
+	c_mbps=$(mbps "$(cat "$SCRATCH/o.bytes")" "$c_ns")
+	cost=$(awk -v o="$o_ns" -v c="$c_ns" 'BEGIN { printf "%+.1f%%", (c - o) * 100 / o }')
+	detail "$image console: plain $(spread "$SCRATCH/o.ns"), under opconsole" \
+		"$(spread "$SCRATCH/con.ns") s min/med/max"
+	printf '%-6s %-9s %14s %18s %8s\n' "$image" "$FILEKIND" "$o_mbps" \
+		"$c_mbps" "$cost" >>"$SCRATCH/contable"
+}
+
 # Prefer tmpfs for file output so the benchmark measures the programs, not
 # the disk; fall back to the scratch directory, and say which was used.
 pick_file_output() {
@@ -407,6 +461,9 @@ main() {
 	need_tool "$TIME" time
 	need_tool "$DUMP" dump
 	need_tool "$RESTORE" dump
+	need_tool tmux tmux
+	OPCONSOLE=${OPCONSOLE:-$build_dir/opconsole}
+	[ -x "$OPCONSOLE" ] || die "$OPCONSOLE is not an executable"
 	command -v openssl >/dev/null || die "openssl is needed to generate the images"
 	command -v mke2fs >/dev/null || die "mke2fs is needed to generate the images"
 	command -v blockdev >/dev/null || die "blockdev (util-linux) is needed"
@@ -420,6 +477,7 @@ main() {
 	build_images
 	pick_file_output
 	: >"$SCRATCH/details"
+	: >"$SCRATCH/contable"
 
 	{
 		echo "opdump benchmark: $(hostname), $(nproc) cpus," \
@@ -449,6 +507,7 @@ main() {
 			bench_config "$image" "$src" "$bf" /dev/null /dev/null
 		done
 		bench_config "$image" "$src" default "$FILEKIND" "$FILEOUT"
+		bench_console "$image" "$src" "$FILEOUT"
 		if [ -n "$LOOPDEV" ]; then
 			losetup -d "$LOOPDEV"
 			LOOPDEV=
@@ -456,6 +515,13 @@ main() {
 	done
 
 	{
+		echo
+		echo "The console's cost: the same dump (-b default, file output)" \
+			"plain and under opconsole at 80x24 in tmux (median of $RUNS)"
+		printf '%-6s %-9s %14s %18s %8s\n' image output "plain MB/s" \
+			"opconsole MB/s" cost
+		cat "$SCRATCH/contable"
+		echo
 		echo "RSS: the master's ru_maxrss as time(1) reports it, which" \
 			"is the largest of the master and its reaped descendants (not a sum)"
 		echo "ratio: dump's median time / opdump's median time on the same" \

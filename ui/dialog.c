@@ -304,7 +304,9 @@ dialog_body(const struct dialog *d, struct dline *l, int w)
 	return n;
 }
 
-/* Draw the open dialog, centred, over whatever screen_draw() drew. */
+/* Draw the open dialog over the bottom of the screen, just above the help
+ * line: it covers the log, so the slave rows, the tape position and the
+ * volume history stay in sight while the operator decides. */
 void
 dialog_draw(struct console *c)
 {
@@ -320,7 +322,7 @@ dialog_draw(struct console *c)
 		w = 20;
 	n = dialog_body(&c->dlg, l, w - 4);
 	h = n + 2;
-	y = (LINES - h) / 2 > 0 ? (LINES - h) / 2 : 0;
+	y = LINES - 1 - h > 0 ? LINES - 1 - h : 0;
 	x = (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0;
 	screen_box(y, x, h, w);
 	dialog_title(&c->dlg.q, title, sizeof(title));

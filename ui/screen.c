@@ -324,11 +324,11 @@ draw_volumes(const struct model *m, int y, int rows)
 	for (i = first; i < m->nvol; i++) {
 		v = &m->vol[i];
 		screen_put(y + 1 + (int)(i - first), 2, COLS, A_NORMAL,
-		    "Vol %lld  %s  started %s  took %s  %lld blocks  %lld kB/s",
-		    (long long)v->volume, v->device,
+		    "Vol %lld  started %s  took %s  %lld blocks  %lld kB/s  %s",
+		    (long long)v->volume,
 		    fmt_time(st, sizeof(st), v->started, 0),
 		    fmt_dur(took, sizeof(took), v->took),
-		    (long long)v->records, (long long)v->rate);
+		    (long long)v->records, (long long)v->rate, v->device);
 	}
 	return y + 1 + rows;
 }
