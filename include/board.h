@@ -74,6 +74,7 @@ struct board {
 
 	/* One question at a time: q_id odd = asked, the answer names it. */
 	_Atomic int64_t	 q_id;		/* current question, 0 = none */
+	_Atomic int64_t	 q_time;	/* when it was asked */
 	struct ctl_question q;
 	_Atomic int64_t	 a_id;		/* answered question */
 	_Atomic int32_t	 a_choice;	/* index, -1 = nobody can answer */

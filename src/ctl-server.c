@@ -140,6 +140,10 @@ server_status(struct board *b, struct ctl_status *s)
 	s->tapea = done;
 	s->estimate = est;
 	s->waited = atomic_load(&b->waited);
+	/* The open question's wait counts already, as dump's formula would
+	 * once it is answered. */
+	if (atomic_load(&b->q_id) != atomic_load(&b->a_id))
+		s->waited += now - atomic_load(&b->q_time);
 	s->elapsed = start > 0 ? now - start - s->waited : 0;
 	s->permille = s->eta = -1;
 	if (est < done)

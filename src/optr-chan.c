@@ -97,6 +97,7 @@ optr_chan_post(struct dump *d, enum optr_kind kind, const char *context,
 	    atomic_load(&b->q_id) : atomic_load(&b->a_id)) + 1;
 	chan_fill(d, &b->q, kind, context, ch, n);
 	b->q.id = id;
+	atomic_store(&b->q_time, time(NULL));
 	atomic_store(&b->q_id, id);
 	return id;
 }

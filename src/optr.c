@@ -192,6 +192,7 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + t1.tv_nsec - t0.tv_nsec;
 	d->st.waited += (time_t)((ns + 500000000LL) / 1000000000LL);
+	board_times(&d->st);
 	return ans;
 }
 

@@ -196,11 +196,11 @@ draw_progress(const struct model *m, int y)
 	screen_put(y, 0, COLS, A_BOLD, "Pass %s  inode %lld%s%s",
 	    s->pass >= 0 && s->pass <= 4 ? roman[s->pass] : "?",
 	    (long long)s->ino, s->path[0] != '\0' ? "  " : "", s->path);
+	/* M:SS below an hour: dump's H:MM says 0:00 for a short dump. */
 	if (s->eta < 0)
 		snprintf(eta, sizeof(eta), "--:--");
 	else
-		snprintf(eta, sizeof(eta), "%lld:%02lld",
-		    (long long)(s->eta / 3600), (long long)(s->eta / 60 % 60));
+		fmt_dur(eta, sizeof(eta), s->eta);
 	if (s->permille < 0)
 		snprintf(pct, sizeof(pct), "--.-%%");
 	else

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The engine under valgrind: no invalid access, no leak, in the master and
 # in every slave (valgrind follows the forks), on the full corpus with
-# xattrs, ACLs, an htree directory and holes.
+# xattrs, ACLs, an htree directory and holes.  Then a two-volume dump to
+# the virtual tape library with the status stream on, so the control
+# server process and the questions through the status board run under it
+# too.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -26,3 +29,21 @@ done
 [ "$(ls "$TESTTMP"/vg.*.log | wc -l)" -ge 4 ] ||
     fail "valgrind did not follow the slaves"
 verify "$TESTTMP/vol" "$TESTTMP/corpus"
+
+rm -f "$TESTTMP"/vg.*.log
+mkdir "$TESTTMP/lib" && echo "capacity 4000" >"$TESTTMP/lib/plan"
+echo yes >"$TESTTMP/answers"
+OPDUMP_ANSWERS=$TESTTMP/answers "$TESTTMP/vgop" -0 -f "vtape:$TESTTMP/lib" \
+    --status-fd 3 "$TESTTMP/img" 3>"$TESTTMP/status" </dev/null \
+    >/dev/null 2>"$TESTTMP/log" || { show "$TESTTMP/log"; fail "status run"; }
+for log in "$TESTTMP"/vg.*.log; do
+	[ -s "$log" ] || continue
+	show "$log"
+	fail "valgrind reported errors or leaks with --status-fd ($(basename "$log"))"
+done
+grep -q '^210 answered id=1 choice=yes' "$TESTTMP/status" ||
+    fail "the status stream under valgrind has no answer"
+tail -n 1 "$TESTTMP/status" | grep -q '^190 end status=0' ||
+    fail "the status stream under valgrind does not end"
+[ -f "$TESTTMP/lib/vol002" ] && [ ! -f "$TESTTMP/lib/vol003" ] ||
+    fail "expected two volumes: $(ls "$TESTTMP/lib")"
