@@ -4,8 +4,9 @@
 # to 80x24.  When the next volume is asked for, the operator detaches with
 # "d": the console leaves, the engine keeps waiting.  opconsole --attach
 # in a new terminal finds the dump and shows the pending question; it is
-# answered there, the dump finishes and the set restores exactly.  Another
-# user cannot attach.
+# answered there, the dump finishes and the set restores exactly.  A
+# console whose terminal dies leaves the dump alone; another user cannot
+# attach.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console.sh"
@@ -63,6 +64,16 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 600 "$RUNDIR/$pid.sock"
 	chmod 700 "$RUNDIR"
 fi
+
+# A console whose terminal dies (its tmux session killed: SIGHUP) leaves
+# the dump alone too.
+con_start three -- --attach "$pid"
+con_wait three "Mount volume 2"
+tmux -S "$TSOCK" kill-session -t three
+sleep 1
+kill -0 "$pid" 2>/dev/null || fail "the engine stopped when a terminal died"
+pgrep -f -- "opconsole --attach $pid" >/dev/null &&
+    fail "the console outlived its terminal"
 
 con_start two -- --attach
 con_wait two "Mount volume 2"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Every option opdump parses is documented in man/opdump.8, and the page
-# formats without warnings.
+# Every option opdump parses is documented in man/opdump.8, every option
+# and key of opconsole in man/opconsole.8, and both pages format without
+# warnings.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 page="$top/man/opdump.8"
@@ -18,8 +19,25 @@ for long in $(grep -o '{ "[a-z-]*",' "$top/src/args.c" | tr -d '{",' ); do
 	case $long in help|version) continue ;; esac
 	grep -q "Fl -$long" "$page" || { echo "option --$long is not in $page" >&2; bad=1; }
 done
+cpage="$top/man/opconsole.8"
+for long in $(grep -o 'strcmp(argv\[1\], "--[a-z]*")' "$top/ui/console.c" |
+    sed 's/.*"--\([a-z]*\)")/\1/'); do
+	grep -q "Fl -$long" "$cpage" || { echo "opconsole --$long is not in $cpage" >&2; bad=1; }
+done
+# The key table's names, e.g. { 'd', "d", ...: each has its .It Ic line.
+n=0
+while IFS= read -r name; do
+	n=$((n + 1))
+	first=${name%%,*}
+	[ "$first" = "?" ] && first='\\&?'
+	grep -q "^\.It Ic $first\b\|^\.It Ic $first\$\|^\.It Ic $first " "$cpage" ||
+	    { echo "opconsole key '$name' is not in $cpage" >&2; bad=1; }
+done < <(sed -n "s/^[[:space:]]*{ [^,]*, \"\([^\"]*\)\", \".*/\1/p" "$top/ui/keys.c")
+[ "$n" -ge 8 ] || { echo "found only $n keys in ui/keys.c" >&2; bad=1; }
 if command -v groff >/dev/null 2>&1; then
-	warn=$(groff -mandoc -Tutf8 -ww -z "$page" 2>&1)
-	[ -z "$warn" ] || { echo "groff: $warn" >&2; bad=1; }
+	for p in "$page" "$cpage"; do
+		warn=$(groff -mandoc -Tutf8 -ww -z "$p" 2>&1)
+		[ -z "$warn" ] || { echo "groff: $p: $warn" >&2; bad=1; }
+	done
 fi
 exit $bad
