@@ -53,6 +53,8 @@ struct client {
 static struct client	 cl[CLIENTS_MAX];
 static volatile sig_atomic_t stop;
 
+/* SIGTERM: from ctl_server_stop() at the end, or from the kernel when the
+ * first process is gone; either way finish now. */
 static void
 on_term(int sig)
 {
@@ -502,6 +504,7 @@ int
 ctl_server_start(struct dump *d)
 {
 	struct board *b = board_get();
+	sigset_t term, old;
 	int lfd = -1, i;
 	pid_t pid, parent = getpid();
 
@@ -511,13 +514,20 @@ ctl_server_start(struct dump *d)
 	    (lfd = server_listen(d->opt.control)) == -1)
 		return -1;
 	fflush(NULL);
+	/* SIGTERM waits until the server has its handler: an early end must
+	 * still reach the consoles. */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &old);
 	if ((pid = fork()) == -1) {
 		msg("Cannot start the control server: %s\n", strerror(errno));
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (lfd != -1)
 			close(lfd);
 		return -1;
 	}
 	if (pid > 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		atomic_store(&b->server_pid, pid);
 		if (lfd != -1)
 			close(lfd);
@@ -527,6 +537,7 @@ ctl_server_start(struct dump *d)
 	}
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGTERM, on_term);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
@@ -554,10 +565,11 @@ ctl_server_stop(int status)
 	    (pid = atomic_load(&b->server_pid)) <= 0)
 		return;
 	board_end(status);
-	for (i = 0; i < 100; i++) {
+	kill(pid, SIGTERM);	/* wake it now, not at its next tick */
+	for (i = 0; i < 1000; i++) {
 		if (waitpid(pid, NULL, WNOHANG) != 0)
 			return;
-		usleep(50000);
+		usleep(5000);
 	}
 	kill(pid, SIGKILL);	/* stuck on a status descriptor nobody reads */
 	waitpid(pid, NULL, 0);
