@@ -386,6 +386,7 @@ int	 optr_init(struct dump *);
 int	 optr_ask(struct dump *, enum optr_kind, const char *,
 	     const struct optr_choice *, int);
 void	 optr_broadcast(struct dump *, const char *);
+int	 optr_choice(const struct optr_choice *, int, const char *);
 int	 optr_notify(const char *, const char *, const char *, const char *);
 void	 optr_free(struct dump *);
 

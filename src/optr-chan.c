@@ -68,17 +68,6 @@ chan_fill(struct dump *d, struct ctl_question *q, enum optr_kind kind,
 	}
 }
 
-static int
-chan_find(const struct optr_choice *ch, int n, const char *word)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(ch[i].word, word) == 0)
-			return i;
-	return -1;
-}
-
 /*
  * Put a question on the board, whoever answers it, so consoles and the
  * status stream see it.  Returns its id, 0 without a board.
@@ -141,7 +130,7 @@ optr_chan_ask(struct dump *d, enum optr_kind kind, const char *context,
 			break;
 		}
 		if (board_abort_requested() != NULL) {
-			ans = chan_find(ch, n, "abort");
+			ans = optr_choice(ch, n, "abort");
 			if (ans >= 0)
 				snprintf(b->a_by, sizeof(b->a_by), "%s",
 				    board_abort_requested());

@@ -202,6 +202,18 @@ optr_ask_chan(struct dump *d, const struct optr_choice *ch, int n)
 	return optr_chan_ask(d, d->optr->kind, d->optr->context, ch, n);
 }
 
+/* The index of the choice named word, or -1. */
+int
+optr_choice(const struct optr_choice *ch, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ch[i].word, word) == 0)
+			return i;
+	return -1;
+}
+
 /* -q: dump's forced abort; the first question is the one that matters. */
 static int
 optr_ask_never(struct dump *d, const struct optr_choice *ch, int n)
@@ -268,11 +280,10 @@ optr_ask_script(struct dump *d, const struct optr_choice *ch, int n)
 		msg("no answer left in %s for: %s", o->path, ch[0].prompt);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		if (strcmp(word, ch[i].word) == 0) {
-			msg("%s: %s (from %s)", ch[0].prompt, word, o->path);
-			return i;
-		}
+	if ((i = optr_choice(ch, n, word)) >= 0) {
+		msg("%s: %s (from %s)", ch[0].prompt, word, o->path);
+		return i;
+	}
 	valid[0] = '\0';
 	for (i = 0; i < n && len < sizeof(valid); i++)
 		len += snprintf(valid + len, sizeof(valid) - len, "%s\"%s\"",

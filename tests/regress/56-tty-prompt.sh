@@ -72,13 +72,7 @@ answer()
 # The exit status of the dump in PANE, once it has finished.
 status()
 {
-	local i
-
-	for ((i = 0; i < 300; i++)); do
-		[ -s "$TESTTMP/$1.rc" ] && { cat "$TESTTMP/$1.rc"; return; }
-		sleep 0.1
-	done
-	echo timeout
+	wait_rc "$TESTTMP/$1.rc"
 }
 
 MOUNT='Is the new volume mounted and ready to go?: ("yes" or "no")'

@@ -88,13 +88,7 @@ con_keys()
 # con_rc NAME: opconsole's exit status once it has left.
 con_rc()
 {
-	local i
-
-	for ((i = 0; i < 300; i++)); do
-		[ -s "$TESTTMP/$1.rc" ] && { cat "$TESTTMP/$1.rc"; return; }
-		sleep 0.1
-	done
-	echo timeout
+	wait_rc "$TESTTMP/$1.rc"
 }
 
 # con_answer NAME KEY: pick a choice in the open dialog and confirm it.

@@ -115,6 +115,19 @@ fi
 
 TAPELS=${TAPELS:-$(dirname "$OPDUMP")/tapels}
 
+# wait_rc FILE: the number a finished tmux session wrote to FILE, waiting
+# up to 30 s for it; "timeout" if it never came.
+wait_rc()
+{
+	local i
+
+	for ((i = 0; i < 300; i++)); do
+		[ -s "$1" ] && { cat "$1"; return; }
+		sleep 0.1
+	done
+	echo timeout
+}
+
 # mvcorpus DIR: the corpus plus a file several volumes long, for the
 # multi-volume tests; its image goes to $TESTTMP/img.
 mvcorpus()
