@@ -194,32 +194,77 @@ args_tape_one(const char *name)
 }
 
 /*
+ * Call fn for each element of a comma list, as its own string: freed
+ * after the call unless fn returns 1, saying it keeps it.
+ * Returns 0, or -1 when fn fails or memory runs out.
+ */
+static int
+args_split(struct options *o, const char *list,
+    int (*fn)(struct options *, char *))
+{
+	const char *p = list;
+	size_t len;
+	char *one;
+	int r;
+
+	for (;;) {
+		len = strcspn(p, ",");
+		if ((one = strndup(p, len)) == NULL)
+			return -1;
+		if ((r = fn(o, one)) != 1)
+			free(one);
+		if (r == -1)
+			return -1;
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
+}
+
+/* One name of a -f list; the list keeps it. */
+static int
+args_tape_add(struct options *o, char *name)
+{
+	char **t;
+
+	if (args_tape_one(name) == -1)
+		return -1;
+	if ((t = realloc(o->tapes, (size_t)(o->ntapes + 1) * sizeof(*t))) ==
+	    NULL)
+		return -1;
+	o->tapes = t;
+	t[o->ntapes++] = name;
+	return 1;
+}
+
+/*
  * The output: one name, or a comma list whose names are used in turn for
  * the volumes, as dump does ("-f /dev/nst0,/dev/nst1").
  */
 static int
 args_tape(struct options *o, const char *names)
 {
-	const char *p = names;
-	size_t len;
-	char **t;
-
 	args_free_tapes(o);
-	for (;;) {
-		len = strcspn(p, ",");
-		t = realloc(o->tapes, (size_t)(o->ntapes + 1) * sizeof(*t));
-		if (t == NULL)
-			return -1;
-		o->tapes = t;
-		if ((t[o->ntapes] = strndup(p, len)) == NULL)
-			return -1;
-		if (args_tape_one(t[o->ntapes++]) == -1)
-			return -1;
-		if (p[len] == '\0')
-			break;
-		p += len + 1;
-	}
+	if (args_split(o, names, args_tape_add) == -1)
+		return -1;
 	o->tape = o->tapes[0];
+	return 0;
+}
+
+/* One size of a -B list. */
+static int
+args_volsize_add(struct options *o, char *one)
+{
+	long v, *n;
+
+	if (args_number("number of blocks per volume", one, 1,
+	    LONG_MAX / TP_BSIZE, &v) == -1)
+		return -1;
+	n = realloc(o->volsizes, (size_t)(o->nvolsizes + 1) * sizeof(*n));
+	if (n == NULL)
+		return -1;
+	o->volsizes = n;
+	n[o->nvolsizes++] = v;
 	return 0;
 }
 
@@ -227,30 +272,11 @@ args_tape(struct options *o, const char *names)
 static int
 args_volsizes(struct options *o, const char *arg)
 {
-	char one[32];
-	const char *p = arg;
-	size_t len;
-	long v, *n;
-
 	free(o->volsizes);
 	o->volsizes = NULL;
 	o->nvolsizes = 0;
-	for (;;) {
-		len = strcspn(p, ",");
-		snprintf(one, sizeof(one), "%.*s", (int)len, p);
-		if (args_number("number of blocks per volume", one, 1,
-		    LONG_MAX / TP_BSIZE, &v) == -1)
-			return -1;
-		n = realloc(o->volsizes, (size_t)(o->nvolsizes + 1) *
-		    sizeof(*n));
-		if (n == NULL)
-			return -1;
-		o->volsizes = n;
-		n[o->nvolsizes++] = v;
-		if (p[len] == '\0')
-			break;
-		p += len + 1;
-	}
+	if (args_split(o, arg, args_volsize_add) == -1)
+		return -1;
 	o->blocksperfile = o->volsizes[0];
 	return 0;
 }
