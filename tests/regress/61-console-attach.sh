@@ -55,8 +55,12 @@ if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	chmod 666 "$RUNDIR/$pid.sock"
 	mkdir -m 700 "$TESTTMP/nobody" && chown nobody "$TESTTMP/nobody"
 	ln -s "$RUNDIR/$pid.sock" "$TESTTMP/nobody/$pid.sock"
+	# A copy nobody can run: the build tree may sit in a private directory.
+	mkdir -m 755 "$TESTTMP/bin" && cp "$OPCONSOLE" "$TESTTMP/bin/" ||
+	    fail "cannot copy opconsole"
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    env OPDUMP_RUNDIR="$TESTTMP/nobody" "$OPCONSOLE" --attach "$pid" \
+	    env OPDUMP_RUNDIR="$TESTTMP/nobody" "$TESTTMP/bin/opconsole" \
+	    --attach "$pid" \
 	    </dev/null >"$TESTTMP/nobody.out" 2>&1 &&
 	    fail "another user could attach"
 	grep -q "not allowed to attach" "$TESTTMP/nobody.out" ||
