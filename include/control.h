@@ -57,6 +57,7 @@ struct ctl_hello {
 	char		 uuid[CTL_STRLEN];
 	char		 label[CTL_STRLEN];	/* -L */
 	char		 tape[CTL_STRLEN];	/* -f as given */
+	char		 policy[CTL_STRLEN];	/* rotation policy file, or "" */
 };
 
 /* Overall states, as words in ctl_status.state. */
@@ -144,6 +145,14 @@ struct ctl_end {
 #define CTL_Q_TOOSMALL	"toosmall"	/* nothing fits on a volume */
 #define CTL_Q_SCRIPT	"script"	/* the end-of-tape script said no */
 #define CTL_Q_ABORT	"abort"		/* abort the dump? */
+#define CTL_Q_PROTECT	"protect"	/* the volume holds a protected dump:
+					   choices retry, override, abort */
+
+/* Why a volume is protected, as words in ctl_question.protect. */
+#define CTL_PR_YOUNG	"young"		/* younger than the policy's min-age */
+#define CTL_PR_SET	"thisset"	/* a volume of the set being written */
+#define CTL_PR_FULL	"lastfull"	/* volume 1 of the last good level 0 */
+#define CTL_PR_DUMP	"dump"		/* a dump, no policy: a warning only */
 
 struct ctl_question {
 	int64_t		 id;		/* answers name it */
@@ -153,6 +162,7 @@ struct ctl_question {
 	char		 device[CTL_STRLEN];
 	char		 context[CTL_TEXTLEN];	/* what happened */
 	char		 onmedia[CTL_STRLEN];	/* what the device holds now */
+	char		 protect[16];	/* CTL_PR_*, or "" */
 	char		 c0[16], c1[16], c2[16], c3[16];	/* answer words */
 	char		 p0[CTL_STRLEN], p1[CTL_STRLEN],	/* dump's */
 			 p2[CTL_STRLEN], p3[CTL_STRLEN];	/* prompts */

@@ -41,7 +41,7 @@ static const struct ctl_field f_hello[] = {
 	I(ctl_hello, ntrec), I(ctl_hello, nslaves), I(ctl_hello, blocksize),
 	S(ctl_hello, host), S(ctl_hello, device), S(ctl_hello, filesys),
 	S(ctl_hello, magic), S(ctl_hello, volname), S(ctl_hello, uuid),
-	S(ctl_hello, label), S(ctl_hello, tape),
+	S(ctl_hello, label), S(ctl_hello, tape), S(ctl_hello, policy),
 };
 static const struct ctl_field f_status[] = {
 	S(ctl_status, state), I(ctl_status, pass), I(ctl_status, ino),
@@ -77,7 +77,7 @@ static const struct ctl_field f_question[] = {
 	S(ctl_question, c0), S(ctl_question, c1), S(ctl_question, c2),
 	S(ctl_question, c3), S(ctl_question, p0), S(ctl_question, p1),
 	S(ctl_question, p2), S(ctl_question, p3), S(ctl_question, onmedia),
-	S(ctl_question, context),
+	S(ctl_question, protect), S(ctl_question, context),
 };
 static const struct ctl_field f_answered[] = {
 	I(ctl_answered, id), S(ctl_answered, choice), S(ctl_answered, by),
