@@ -38,6 +38,7 @@ enum { CMD_QUIT = 0, CMD_WRITE = 1 };
 
 /* A slave's exit status when the ring broke around it, not its fault. */
 #define SLAVE_BROKEN	4
+#define SLAVE_NOMEM	5	/* no memory for compressing */
 
 struct ring_cmd {
 	uint32_t	 op;
@@ -48,6 +49,7 @@ struct ring_result {
 	int32_t		 status;	/* RING_OK, RING_EOM, RING_WERR */
 	int32_t		 err;
 	int64_t		 written;
+	uint32_t	 recs;		/* records of it on the volume */
 	uint32_t	 readerrs;
 	uint64_t	 readerr_off;
 };
@@ -60,6 +62,7 @@ struct slave {
 	uint64_t	 first;		/* volume record number of its first */
 	uint32_t	 nrec;		/* records in flight */
 	int		 ntrec;		/* records per tape block */
+	int		 reqrec;	/* records per request */
 	int64_t		*offs;		/* shared: source offset per record */
 	uint8_t		*block;		/* shared: the tape block */
 };
@@ -164,14 +167,15 @@ slave_lastoff(const int64_t *offs, int nrec)
 }
 
 /*
- * Write one block.  A tape gets exactly one write(2); other outputs retry
- * short writes.  A write of 0 bytes or ENOSPC is end of media.
+ * Write len bytes, tape blocks of bsize.  A tape gets exactly one write(2)
+ * per block; other outputs retry short writes.  A write of 0 bytes or
+ * ENOSPC is end of media.
  */
 static void
 slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
-    int ntrec, struct ring_result *r)
+    size_t bsize, struct ring_result *r)
 {
-	size_t done = 0, want, bsize = (size_t)ntrec * TP_BSIZE;
+	size_t done = 0, want;
 	enum out_kind kind = out->kind;
 	ssize_t n;
 
@@ -204,6 +208,93 @@ slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
 }
 
 /*
+ * A slave's compression work: its compressor, and the request's blocks in
+ * their prefixed form with the length of each.  first is set until the
+ * volume's first block, which goes out as it is, has been done.
+ */
+struct zwork {
+	struct zctx	*z;
+	uint8_t		*buf;
+	uint32_t	*len;
+	int		 nblk;
+	int		 first;
+};
+
+static int
+zwork_open(struct zwork *w, const struct slave *s, const struct ring_out *out,
+    int first)
+{
+	size_t maxblk = (size_t)(s->reqrec / s->ntrec + 1);
+
+	memset(w, 0, sizeof(*w));
+	if (out->zmethod == ZM_NONE)
+		return 0;
+	w->first = first;
+	w->z = compress_open(out->zmethod, out->zlevel);
+	w->buf = malloc((size_t)s->reqrec * TP_BSIZE + maxblk * 4);
+	w->len = malloc(maxblk * sizeof(*w->len));
+	return w->z == NULL || w->buf == NULL || w->len == NULL ? -1 : 0;
+}
+
+static void
+zwork_close(struct zwork *w)
+{
+	compress_close(w->z);
+	free(w->buf);
+	free(w->len);
+}
+
+/* Compress the nrec records of a request block by block. */
+static void
+slave_compress(struct zwork *w, const uint8_t *in, int nrec, int ntrec)
+{
+	size_t pos = 0, len;
+	int i;
+
+	w->nblk = 0;
+	for (i = 0; i < nrec; i += ntrec) {
+		len = (size_t)(nrec - i < ntrec ? nrec - i : ntrec) * TP_BSIZE;
+		if (w->first) {
+			memcpy(w->buf, in, len);
+			w->len[w->nblk] = (uint32_t)len;
+			w->first = 0;
+		} else {
+			w->len[w->nblk] = (uint32_t)compress_block(w->z,
+			    in + (size_t)i * TP_BSIZE, len, w->buf + pos);
+		}
+		pos += w->len[w->nblk++];
+	}
+}
+
+/*
+ * Write the compressed blocks, each with one write(2) on a tape.  Only
+ * whole blocks count: restore cannot read a piece of one, so a piece that
+ * reached a file (or the library) is cut off again, and the whole block
+ * goes on the next volume.
+ */
+static void
+slave_write_z(const struct ring_out *out, const struct zwork *w, int nrec,
+    int ntrec, struct ring_result *r)
+{
+	off_t pos = lseek(out->fd, 0, SEEK_CUR);
+	size_t off = 0;
+	int k;
+
+	for (k = 0; k < w->nblk; k++) {
+		slave_write(out, w->buf + off, w->len[k], w->len[k], r);
+		if (r->status != RING_OK) {
+			if (r->written > 0 && pos != -1)
+				(void)ftruncate(out->fd, pos + (off_t)off);
+			break;
+		}
+		off += w->len[k];
+		r->recs += (uint32_t)(nrec - k * ntrec < ntrec ?
+		    nrec - k * ntrec : ntrec);
+	}
+	r->written = (int64_t)off;
+}
+
+/*
  * The body of a slave; never returns.  After a failed write it keeps the
  * token: the blocks behind its own must not reach this volume.
  */
@@ -213,30 +304,41 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 {
 	struct ring_cmd c;
 	struct ring_result r;
+	struct zwork w;
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
 	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
 	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (zwork_open(&w, s, out, me == 0) == -1)
+		_exit(SLAVE_NOMEM);
 	board_slave(me, (int)getpid(), BS_IDLE);
 	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
 		memset(&r, 0, sizeof(r));
 		board_slave(me, 0, BS_READING);
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
+		if (w.z != NULL)
+			slave_compress(&w, s->block, (int)c.nrec, s->ntrec);
 		board_slave(me, 0, BS_WAITING);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
 		board_slave(me, 0, BS_WRITING);
-		slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
-		    s->ntrec, &r);
-		board_slave_io(me, -1, r.written / (s->ntrec * TP_BSIZE));
+		if (w.z != NULL) {
+			slave_write_z(out, &w, (int)c.nrec, s->ntrec, &r);
+		} else {
+			slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
+			    (size_t)s->ntrec * TP_BSIZE, &r);
+			r.recs = (uint32_t)(r.written / TP_BSIZE);
+		}
+		board_slave_io(me, -1, r.recs / (uint32_t)s->ntrec);
 		board_slave(me, 0, r.status == RING_OK ? BS_IDLE :
 		    r.status == RING_EOM ? BS_EOM : BS_ERROR);
 		if ((r.status == RING_OK && write_full(tokout, &tok, 1) == -1) ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
 	}
+	zwork_close(&w);
 	_exit(0);
 }
 
@@ -355,6 +457,7 @@ ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		r->sl[i].ntrec = ntrec;
+		r->sl[i].reqrec = r->reqrec;
 		if ((r->sl[i].pid = fork()) == -1)
 			goto fail;
 		if (r->sl[i].pid == 0) {
@@ -461,7 +564,6 @@ ring_collect(struct ring *r)
 	struct pollfd pfd[NSLAVES_MAX];
 	struct ring_result res;
 	struct slave *s = &r->sl[r->oldest];
-	uint64_t bsize = (uint64_t)r->ntrec * TP_BSIZE;
 	int i, rc;
 
 	for (;;) {
@@ -489,14 +591,17 @@ ring_collect(struct ring *r)
 	r->inflight--;
 	r->oldest = (r->oldest + 1) % r->n;
 	r->st.bytes += (uint64_t)res.written;
+	r->st.records += res.recs;
 	r->st.readerrs += res.readerrs;
 	if (res.readerrs)
 		r->st.readerr_off = res.readerr_off;
-	r->st.blocks += (uint64_t)res.written / bsize;
+	r->st.blocks += res.recs / (uint32_t)r->ntrec;
 	if (res.status != RING_OK) {
-		/* Whole records of a block cut short: restore skips them. */
-		r->st.dups = (uint32_t)((uint64_t)res.written % bsize / TP_BSIZE);
-		r->replay = s->first + (uint64_t)res.written / bsize *
+		/* Whole records of a block cut short: restore skips them.
+		 * A compressed block is never kept in part. */
+		r->st.dups = r->out->zmethod != ZM_NONE ? 0 :
+		    res.recs % (uint32_t)r->ntrec;
+		r->replay = s->first + res.recs / (uint32_t)r->ntrec *
 		    (uint64_t)r->ntrec;
 		r->failed_slave = (int)(s - r->sl);
 		return ring_fail(r, res.status, res.err, r->failed_slave);
@@ -609,6 +714,29 @@ ring_replay(struct ring *r, ring_replay_fn fn, void *arg)
 	return 0;
 }
 
+/* Records queued on this volume whose fate the slaves have not told. */
+uint64_t
+ring_pending(const struct ring *r)
+{
+	return r->queued - r->st.records;
+}
+
+/*
+ * Hand over the block being filled and wait until every block in flight
+ * is written.  Returns 0, or -1 when the ring failed (ring_status says
+ * why); the slaves keep running.
+ */
+int
+ring_flush(struct ring *r)
+{
+	if (r->fill > 0 && r->st.failed == RING_OK && ring_dispatch(r) == -1)
+		return -1;
+	while (r->inflight > 0 && r->st.failed == RING_OK)
+		if (ring_collect(r) == -1)
+			break;
+	return r->st.failed == RING_OK ? 0 : -1;
+}
+
 /* Records of one volume that can be in flight at once, at most. */
 uint64_t
 ring_capacity(const struct ring *r)
@@ -632,12 +760,7 @@ ring_finish(struct ring *r)
 	struct ring_cmd quit = { CMD_QUIT, 0 };
 	int i, status;
 
-	if (r->fill > 0 && r->st.failed == RING_OK && ring_dispatch(r) == -1)
-		return -1;
-	while (r->inflight > 0 && r->st.failed == RING_OK)
-		if (ring_collect(r) == -1)
-			break;
-	if (r->st.failed != RING_OK) {
+	if (ring_flush(r) == -1) {
 		ring_abort(r);
 		return -1;
 	}

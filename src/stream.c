@@ -285,7 +285,8 @@ stream_tape(struct dump *d)
 	memset(h->c_addr, 0, sizeof(h->c_addr));
 	h->c_count = 1;
 	h->c_firstrec = 0;
-	h->c_flags = DR_NEWHEADER | DR_NEWINODEFMT;
+	h->c_flags = DR_NEWHEADER | DR_NEWINODEFMT |
+	    (d->opt.zmethod != ZM_NONE ? DR_COMPRESSED : 0);
 	rc = stream_header(d, TS_TAPE, 0);
 	h->c_flags = DR_NEWINODEFMT;
 	return rc;
@@ -319,7 +320,8 @@ stream_tape_next(struct dump *d)
 	h.c_count = (int32_t)v->cont_left;
 	h.c_firstrec = (int32_t)v->firstrec;
 	h.c_flags = DR_NEWHEADER | DR_NEWINODEFMT |
-	    (v->cont.c_flags & DR_EXTATTRIBUTES);
+	    (v->cont.c_flags & DR_EXTATTRIBUTES) |
+	    (d->opt.zmethod != ZM_NONE ? DR_COMPRESSED : 0);
 	h.c_volume = (int32_t)v->number;
 	if (v->cont_eom) {
 		v->rtapea = v->cont_tapea;
