@@ -108,6 +108,7 @@ struct maps {
 
 struct ring;
 struct vtl;
+struct zskip;
 struct optr;
 
 /* Where the slaves write: write(2) on fd, or write(arg, fd, ...). */
@@ -198,6 +199,8 @@ struct dump {
 	struct optr	*optr;		/* who answers questions */
 	struct volume	 vol;
 	int		 quiet_exit;	/* the abort was already announced */
+	int		 zraw;		/* data queued now is compressed already */
+	struct zskip	*zskip;		/* libmagic, for compress_skip_file() */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -332,6 +335,7 @@ struct ring_status {
 #define RING_DIED	3
 #define RING_SYSERR	4
 
+#define RING_OFF_RAW	(1ULL << 62)	/* a disk offset: store, do not compress */
 #define RING_REC_DISK	0	/* read from the source at an offset */
 #define RING_REC_INLINE	1	/* data the master supplied */
 #define RING_REC_HEADER	2	/* a header the master supplied */
@@ -358,6 +362,9 @@ int	 compress_arg(struct options *, int, const char *);
 struct zctx *compress_open(int, int);
 void	 compress_close(struct zctx *);
 size_t	 compress_block(struct zctx *, const uint8_t *, size_t, uint8_t *);
+size_t	 compress_store(struct zctx *, const uint8_t *, size_t, uint8_t *);
+int	 compress_skip_file(struct dump *, uint64_t, int64_t);
+void	 compress_skip_free(struct dump *);
 size_t	 compress_prefix(const uint8_t *, size_t);
 size_t	 compress_decode(const uint8_t *, uint8_t *, size_t, const char **);
 int	 compress_volume_full(struct dump *);

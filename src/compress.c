@@ -15,12 +15,14 @@
  * overlaps with reading and writing.  This file also holds the volume
  * size rules for compressed output and the messages dump prints about it.
  */
-#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bzlib.h>
+#include <magic.h>
 #include <zlib.h>
 
 #include "opdump.h"
@@ -132,6 +134,15 @@ compress_try(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out,
 	return deflate(&z->zs, Z_FINISH) == Z_STREAM_END ? z->zs.total_out : 0;
 }
 
+/* Store a block as it is, behind its prefix word; the bytes to write. */
+size_t
+compress_store(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out)
+{
+	memcpy(out + PREFIX_LEN, in, len);
+	put_word(out, (uint32_t)len << 4 | (z->method == ZM_BZIP2 ? 1U : 0) << 1);
+	return len + PREFIX_LEN;
+}
+
 /*
  * Turn one tape block of len bytes into its prefixed form at out, which
  * has room for len + 4 bytes.  Returns the bytes to write.
@@ -145,11 +156,8 @@ compress_block(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out)
 	if (len > MIN_SAVING)
 		clen = compress_try(z, in, len, out + PREFIX_LEN,
 		    len - MIN_SAVING);
-	if (clen == 0) {
-		memcpy(out + PREFIX_LEN, in, len);
-		put_word(out, (uint32_t)len << 4 | method << 1);
-		return len + PREFIX_LEN;
-	}
+	if (clen == 0)
+		return compress_store(z, in, len, out);
 	put_word(out, (uint32_t)clen << 4 | method << 1 | 1);
 	return clen + PREFIX_LEN;
 }
@@ -281,4 +289,90 @@ compress_report_ratio(const struct dump *d, const char *who,
 	msg("%s%llukB uncompressed, %llukB compressed, %1.3f:1\n", who,
 	    (unsigned long long)records, (unsigned long long)kib,
 	    kib > 0 ? .0005 + (double)records / (double)kib : 0.0);
+}
+
+/*
+ * What the master keeps to ask libmagic about files: the database, loaded
+ * when the first file large enough comes, and its own descriptor on the
+ * source.  Text checks are off: they are libmagic's slowest (2.5 ms
+ * against 0.4 ms for 4 KiB here) and never say "compressed".
+ */
+struct zskip {
+	magic_t		 m;
+	int		 fd;
+};
+
+#define ZSKIP_MIN	(1024 * 1024)	/* smaller files are not asked about */
+#define ZSKIP_FLAGS	(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_TEXT | \
+	MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_TOKENS | MAGIC_NO_CHECK_JSON | \
+	MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ELF | \
+	MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_APPTYPE)
+
+/* Types whose data compresses no further; prefixes of MIME types. */
+static const char *const zskip_types[] = {
+	"application/gzip", "application/x-bzip2", "application/x-xz",
+	"application/zstd", "application/x-lzip", "application/x-lzma",
+	"application/x-7z-compressed", "application/zip", "application/x-rar",
+	"application/vnd.rar", "image/jpeg", "image/png", "image/gif",
+	"image/webp", "video/", "audio/mpeg", "audio/ogg", "audio/x-flac",
+};
+
+static void
+zskip_open(struct dump *d)
+{
+	struct zskip *z = calloc(1, sizeof(*z));
+
+	if ((d->zskip = z) == NULL)
+		return;
+	z->fd = open(d->src.device, O_RDONLY | O_CLOEXEC);
+	if ((z->m = magic_open(ZSKIP_FLAGS)) != NULL &&
+	    magic_load(z->m, NULL) != 0) {
+		magic_close(z->m);
+		z->m = NULL;
+	}
+	if (z->m == NULL)
+		verbose(d, "libmagic unavailable: every block is compressed\n");
+}
+
+/*
+ * Does a regular file of size bytes, whose first block is at source offset
+ * off, hold data that is compressed already (libmagic on its first 4 KiB)?
+ * Its blocks are then stored without trying.  Measured on 119 MB of gzip
+ * files, -z took 0.29 s instead of 1.9 s and -j 1.5 s instead of 20 s,
+ * for 0.1% more output; on 150 text files of 1 MiB the checks cost 0.3%
+ * of the CPU time (see the README).
+ */
+int
+compress_skip_file(struct dump *d, uint64_t size, int64_t off)
+{
+	uint8_t buf[4096];
+	const char *mime;
+	size_t i;
+
+	if (d->opt.zmethod == ZM_NONE || size < ZSKIP_MIN)
+		return 0;
+	if (d->zskip == NULL)
+		zskip_open(d);
+	if (d->zskip == NULL || d->zskip->m == NULL || d->zskip->fd == -1 ||
+	    pread(d->zskip->fd, buf, sizeof(buf), off) != (ssize_t)sizeof(buf) ||
+	    (mime = magic_buffer(d->zskip->m, buf, sizeof(buf))) == NULL)
+		return 0;
+	for (i = 0; i < sizeof(zskip_types) / sizeof(zskip_types[0]); i++)
+		if (strncmp(mime, zskip_types[i], strlen(zskip_types[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Let go of libmagic and the descriptor; the master calls it at the end. */
+void
+compress_skip_free(struct dump *d)
+{
+	if (d->zskip == NULL)
+		return;
+	if (d->zskip->m != NULL)
+		magic_close(d->zskip->m);
+	if (d->zskip->fd != -1)
+		close(d->zskip->fd);
+	free(d->zskip);
+	d->zskip = NULL;
 }

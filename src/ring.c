@@ -30,6 +30,7 @@
 #include "opdump.h"
 #include "board.h"
 
+#define OFF_MASK	(~(int64_t)RING_OFF_RAW)
 #define OFF_INLINE	(-1)	/* the record is already in the buffer */
 #define OFF_HEADER	(-2)	/* the same, and it is a header */
 #define RING_REQ_BYTES	(256 * 1024)
@@ -141,16 +142,17 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < nrec && offs[j] == offs[j - 1] + TP_BSIZE;
-		    j++)
+		for (j = i + 1; j < nrec && offs[j] >= 0 && (offs[j] & OFF_MASK) ==
+		    (offs[j - 1] & OFF_MASK) + TP_BSIZE; j++)
 			;
 		len = (size_t)(j - i) * TP_BSIZE;
-		got = pread(src, block + (size_t)i * TP_BSIZE, len, offs[i]);
+		got = pread(src, block + (size_t)i * TP_BSIZE, len,
+		    offs[i] & OFF_MASK);
 		if (got != (ssize_t)len) {
 			memset(block + (size_t)i * TP_BSIZE + (got > 0 ? got : 0),
 			    0, len - (size_t)(got > 0 ? got : 0));
 			r->readerrs++;
-			r->readerr_off = (uint64_t)offs[i];
+			r->readerr_off = (uint64_t)(offs[i] & OFF_MASK);
 		}
 		i = j;
 	}
@@ -162,7 +164,7 @@ slave_lastoff(const int64_t *offs, int nrec)
 {
 	while (nrec-- > 0)
 		if (offs[nrec] >= 0)
-			return offs[nrec];
+			return offs[nrec] & OFF_MASK;
 	return -1;
 }
 
@@ -244,17 +246,36 @@ zwork_close(struct zwork *w)
 	free(w->len);
 }
 
+/* Does a block hold mostly data the master marked as compressed already? */
+static int
+slave_raw(const int64_t *offs, int n)
+{
+	int i, raw = 0;
+
+	for (i = 0; i < n; i++) {
+		if (offs[i] >= 0 && !(offs[i] & RING_OFF_RAW))
+			return 0;
+		raw += offs[i] >= 0;
+	}
+	return raw * 2 >= n;
+}
+
 /* Compress the nrec records of a request block by block. */
 static void
-slave_compress(struct zwork *w, const uint8_t *in, int nrec, int ntrec)
+slave_compress(struct zwork *w, const uint8_t *in, const int64_t *offs,
+    int nrec, int ntrec)
 {
 	size_t pos = 0, len;
-	int i;
+	int i, n;
 
 	w->nblk = 0;
 	for (i = 0; i < nrec; i += ntrec) {
-		len = (size_t)(nrec - i < ntrec ? nrec - i : ntrec) * TP_BSIZE;
-		if (w->first) {
+		n = nrec - i < ntrec ? nrec - i : ntrec;
+		len = (size_t)n * TP_BSIZE;
+		if (!w->first && slave_raw(offs + i, n)) {
+			w->len[w->nblk] = (uint32_t)compress_store(w->z,
+			    in + (size_t)i * TP_BSIZE, len, w->buf + pos);
+		} else if (w->first) {
 			memcpy(w->buf, in, len);
 			w->len[w->nblk] = (uint32_t)len;
 			w->first = 0;
@@ -319,7 +340,8 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
 		if (w.z != NULL)
-			slave_compress(&w, s->block, (int)c.nrec, s->ntrec);
+			slave_compress(&w, s->block, s->offs, (int)c.nrec,
+			    s->ntrec);
 		board_slave(me, 0, BS_WAITING);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */

@@ -271,7 +271,8 @@ stream_record(struct dump *d, const void *rec)
 int
 stream_disk(struct dump *d, uint64_t off)
 {
-	return stream_push(d, RING_REC_DISK, NULL, off, PUSH_NEW);
+	return stream_push(d, RING_REC_DISK, NULL, off |
+	    (d->zraw ? RING_OFF_RAW : 0), PUSH_NEW);
 }
 
 /* The TS_TAPE header that opens volume 1. */
