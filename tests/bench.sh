@@ -214,12 +214,12 @@ build_images() {
 }
 
 # text: for the compressed dumps, data that compresses (hex text of the
-# seeded stream, about 2:1 with zlib) and some that does not: 2 x 16 MiB
-# and 4000 files of 1-16 KiB of text, plus one 16 MiB file of raw stream.
+# seeded stream, about 2:1 with zlib) and some that does not: 2 x 8 MiB
+# and 3000 files of 1-16 KiB of text, plus one 8 MiB file of raw stream.
 # Its own stamp, so that adding it rebuilds none of the other images.
 build_text_image() {
 	local img=$CACHE/text.img stamp=$CACHE/text.stamp staging t0
-	local want="zgen=2 size=192M inodes=16384 iv=4 text+raw"
+	local want="zgen=3 size=96M inodes=8192 iv=4 text+raw"
 	if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		say "bench: image text cached: $img"
 		return 0
@@ -231,13 +231,13 @@ build_text_image() {
 	rm -rf "$staging" "$img.tmp"
 	mkdir -p "$staging"
 	seeded_stream 00000000000000000000000000000004 | od -An -tx1 -v |
-		populate "$staging" 2 16777216 4000 1024 16384 5 10 4
-	seeded_stream 00000000000000000000000000000005 | head -c 16777216 \
+		populate "$staging" 2 8388608 3000 1024 16384 5 10 4
+	seeded_stream 00000000000000000000000000000005 | head -c 8388608 \
 		>"$staging/big/raw"
-	mke2fs -q -F -t ext4 -N 16384 -L bench-text \
+	mke2fs -q -F -t ext4 -N 8192 -L bench-text \
 		-U 6f706475-6d70-4265-6e63-000000000004 \
 		-E hash_seed=6f706475-6d70-4265-6e63-680000000000 \
-		-d "$staging" "$img.tmp" 192M >/dev/null
+		-d "$staging" "$img.tmp" 96M >/dev/null
 	rm -rf "$staging"
 	sync "$img.tmp"
 	mv "$img.tmp" "$img"
