@@ -357,6 +357,18 @@ int	 ring_flush(struct ring *);
 
 /* compress.c: -z and -j, the slaves' block compression */
 struct zctx;
+/* A slave's compression work: a request's blocks in their written form. */
+struct zwork {
+	struct zctx	*z;
+	uint8_t		*buf;		/* the blocks, one after the other */
+	uint32_t	*len;		/* bytes of each */
+	int		 nblk;
+	int		 first;		/* the volume's first block is next */
+};
+int	 compress_work_open(struct zwork *, int, int, int, int, int);
+void	 compress_work_close(struct zwork *);
+void	 compress_work(struct zwork *, const uint8_t *, const int64_t *, int,
+	     int);
 const char *compress_name(int);
 int	 compress_arg(struct options *, int, const char *);
 struct zctx *compress_open(int, int);

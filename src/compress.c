@@ -163,6 +163,87 @@ compress_block(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out)
 }
 
 /*
+ * A slave's compression work (struct zwork, opdump.h): nothing to do
+ * unless method is set.  The buffer takes a request of reqrec records as
+ * blocks of ntrec, each with its word.  first says this slave writes the
+ * volume's first block, which goes out as it is.  -1 when out of memory.
+ */
+int
+compress_work_open(struct zwork *w, int method, int level, int reqrec,
+    int ntrec, int first)
+{
+	size_t maxblk = (size_t)(reqrec / ntrec + 1);
+
+	memset(w, 0, sizeof(*w));
+	if (method == ZM_NONE)
+		return 0;
+	w->first = first;
+	w->z = compress_open(method, level);
+	w->buf = malloc((size_t)reqrec * TP_BSIZE + maxblk * PREFIX_LEN);
+	w->len = malloc(maxblk * sizeof(*w->len));
+	return w->z == NULL || w->buf == NULL || w->len == NULL ? -1 : 0;
+}
+
+void
+compress_work_close(struct zwork *w)
+{
+	compress_close(w->z);
+	free(w->buf);
+	free(w->len);
+	memset(w, 0, sizeof(*w));
+}
+
+/*
+ * Is a block made of data the master marked as compressed already
+ * (RING_OFF_RAW), at least half of it, headers aside?
+ */
+static int
+work_raw(const int64_t *offs, int n)
+{
+	int i, raw = 0;
+
+	for (i = 0; i < n; i++) {
+		if (offs[i] >= 0 && !(offs[i] & (int64_t)RING_OFF_RAW))
+			return 0;
+		raw += offs[i] >= 0;
+	}
+	return raw * 2 >= n;
+}
+
+/*
+ * Turn the nrec records at in (their source offsets in offs) into blocks
+ * of ntrec records in their written form: w->len[0..w->nblk) bytes each,
+ * one after the other in w->buf.
+ */
+void
+compress_work(struct zwork *w, const uint8_t *in, const int64_t *offs,
+    int nrec, int ntrec)
+{
+	size_t pos = 0, len;
+	const uint8_t *p;
+	int i, n;
+
+	w->nblk = 0;
+	for (i = 0; i < nrec; i += ntrec) {
+		n = nrec - i < ntrec ? nrec - i : ntrec;
+		len = (size_t)n * TP_BSIZE;
+		p = in + (size_t)i * TP_BSIZE;
+		if (w->first) {
+			memcpy(w->buf + pos, p, len);
+			w->len[w->nblk] = (uint32_t)len;
+			w->first = 0;
+		} else if (work_raw(offs + i, n)) {
+			w->len[w->nblk] = (uint32_t)compress_store(w->z, p, len,
+			    w->buf + pos);
+		} else {
+			w->len[w->nblk] = (uint32_t)compress_block(w->z, p, len,
+			    w->buf + pos);
+		}
+		pos += w->len[w->nblk++];
+	}
+}
+
+/*
  * The payload length a prefix word announces, or 0 when the word cannot
  * start a block of at most max bytes (a method we do not read, a stored
  * block that is not whole records).

@@ -210,84 +210,6 @@ slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
 }
 
 /*
- * A slave's compression work: its compressor, and the request's blocks in
- * their prefixed form with the length of each.  first is set until the
- * volume's first block, which goes out as it is, has been done.
- */
-struct zwork {
-	struct zctx	*z;
-	uint8_t		*buf;
-	uint32_t	*len;
-	int		 nblk;
-	int		 first;
-};
-
-static int
-zwork_open(struct zwork *w, const struct slave *s, const struct ring_out *out,
-    int first)
-{
-	size_t maxblk = (size_t)(s->reqrec / s->ntrec + 1);
-
-	memset(w, 0, sizeof(*w));
-	if (out->zmethod == ZM_NONE)
-		return 0;
-	w->first = first;
-	w->z = compress_open(out->zmethod, out->zlevel);
-	w->buf = malloc((size_t)s->reqrec * TP_BSIZE + maxblk * 4);
-	w->len = malloc(maxblk * sizeof(*w->len));
-	return w->z == NULL || w->buf == NULL || w->len == NULL ? -1 : 0;
-}
-
-static void
-zwork_close(struct zwork *w)
-{
-	compress_close(w->z);
-	free(w->buf);
-	free(w->len);
-}
-
-/* Does a block hold mostly data the master marked as compressed already? */
-static int
-slave_raw(const int64_t *offs, int n)
-{
-	int i, raw = 0;
-
-	for (i = 0; i < n; i++) {
-		if (offs[i] >= 0 && !(offs[i] & RING_OFF_RAW))
-			return 0;
-		raw += offs[i] >= 0;
-	}
-	return raw * 2 >= n;
-}
-
-/* Compress the nrec records of a request block by block. */
-static void
-slave_compress(struct zwork *w, const uint8_t *in, const int64_t *offs,
-    int nrec, int ntrec)
-{
-	size_t pos = 0, len;
-	int i, n;
-
-	w->nblk = 0;
-	for (i = 0; i < nrec; i += ntrec) {
-		n = nrec - i < ntrec ? nrec - i : ntrec;
-		len = (size_t)n * TP_BSIZE;
-		if (!w->first && slave_raw(offs + i, n)) {
-			w->len[w->nblk] = (uint32_t)compress_store(w->z,
-			    in + (size_t)i * TP_BSIZE, len, w->buf + pos);
-		} else if (w->first) {
-			memcpy(w->buf, in, len);
-			w->len[w->nblk] = (uint32_t)len;
-			w->first = 0;
-		} else {
-			w->len[w->nblk] = (uint32_t)compress_block(w->z,
-			    in + (size_t)i * TP_BSIZE, len, w->buf + pos);
-		}
-		pos += w->len[w->nblk++];
-	}
-}
-
-/*
  * Write the compressed blocks, each with one write(2) on a tape.  Only
  * whole blocks count: restore cannot read a piece of one, so a piece that
  * reached a file (or the library) is cut off again, and the whole block
@@ -331,7 +253,8 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
 	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
 	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (zwork_open(&w, s, out, me == 0) == -1)
+	if (compress_work_open(&w, out->zmethod, out->zlevel, s->reqrec,
+	    s->ntrec, me == 0) == -1)
 		_exit(SLAVE_NOMEM);
 	board_slave(me, (int)getpid(), BS_IDLE);
 	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
@@ -340,7 +263,7 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
 		if (w.z != NULL)
-			slave_compress(&w, s->block, s->offs, (int)c.nrec,
+			compress_work(&w, s->block, s->offs, (int)c.nrec,
 			    s->ntrec);
 		board_slave(me, 0, BS_WAITING);
 		if (read_full(tokin, &tok, 1) != 0)
@@ -360,7 +283,7 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
 	}
-	zwork_close(&w);
+	compress_work_close(&w);
 	_exit(0);
 }
 

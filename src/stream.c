@@ -91,11 +91,20 @@ stream_toc(struct dump *d, const void *rec, int type)
 {
 	const struct s_spcl *h = &d->spcl;
 	const char *p = rec;
+	struct s_spcl plain;
 	size_t done = 0;
 	ssize_t n;
 
 	if (d->tocfd == -1)
 		return;
+	/* The table of contents itself is not compressed: its header says so. */
+	if (type == TS_TAPE && (((const struct s_spcl *)rec)->c_flags &
+	    DR_COMPRESSED)) {
+		memcpy(&plain, rec, sizeof(plain));
+		plain.c_flags &= ~DR_COMPRESSED;
+		tapefmt_checksum(&plain);
+		p = (const char *)&plain;
+	}
 	if (type == TS_END)
 		d->tocon = 1;
 	else if (type == TS_INODE && !(h->c_flags & DR_EXTATTRIBUTES) &&

@@ -67,6 +67,14 @@ for z in -z -z9 -j -j1; do
 done
 rm -f "$TESTTMP/plain"
 
+# -A: the table of contents is written plain, and says so in its header.
+run_opdump "$TESTTMP/avol" -z -A "$TESTTMP/toc" "$TESTTMP/img"
+[ "$(word "$TESTTMP/toc" 888)" = 3 ] || fail "-A: TS_TAPE flags of the toc"
+"$RESTORE" -t -f "$TESTTMP/toc" >"$TESTTMP/toc.list" 2>"$TESTTMP/toc.err" ||
+    { show "$TESTTMP/toc.err"; fail "restore -t cannot read the -A file"; }
+grep -q '\./text/seq$' "$TESTTMP/toc.list" || fail "-A: text/seq not listed"
+rm -f "$TESTTMP/avol" "$TESTTMP/toc"
+
 # Through a pipe into restore.
 dir=$TESTTMP/piped
 mkdir "$dir"

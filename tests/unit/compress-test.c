@@ -129,4 +129,47 @@ test_bad(void)
 	compress_close(z);
 }
 
-TEST_MAIN(test_roundtrip, test_store, test_bad)
+/*
+ * A slave's request of three blocks: the volume's first goes out as it
+ * is, a block of data marked compressed already is stored untried, the
+ * rest is compressed; the blocks follow each other in the buffer.
+ */
+static void
+test_work(void)
+{
+	static uint8_t in[3 * BLK];
+	int64_t offs[3 * 32];
+	struct zwork w;
+	const char *why;
+	size_t pos;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		memcpy(in + (size_t)i * BLK, text, BLK);
+	for (i = 0; i < 3 * 32; i++)
+		offs[i] = (int64_t)i * TP_BSIZE;
+	for (i = 33; i < 64; i++)	/* a header, then marked data */
+		offs[i] |= (int64_t)RING_OFF_RAW;
+	offs[32] = -2;
+	CHECK_EQ(compress_work_open(&w, ZM_ZLIB, 2, 3 * 32, 32, 1), 0);
+	compress_work(&w, in, offs, 3 * 32, 32);
+	CHECK_EQ(w.nblk, 3);
+	CHECK_EQ(w.len[0], BLK);
+	CHECK(memcmp(w.buf, text, BLK) == 0);
+	CHECK_EQ(w.len[1], BLK + 4);
+	CHECK_EQ(word(w.buf + BLK) & 1, 0);
+	CHECK(w.len[2] < BLK / 2);
+	pos = w.len[0] + w.len[1];
+	CHECK_EQ(word(w.buf + pos) & 1, 1);
+	CHECK_EQ(compress_decode(w.buf + pos, back, BLK, &why), BLK);
+	CHECK(memcmp(back, text, BLK) == 0);
+	/* The next request of the same slave has no plain block. */
+	compress_work(&w, in, offs, 32, 32);
+	CHECK_EQ(w.nblk, 1);
+	CHECK_EQ(word(w.buf) & 1, 1);
+	compress_work_close(&w);
+	CHECK_EQ(compress_work_open(&w, ZM_NONE, 2, 32, 32, 1), 0);
+	CHECK(w.z == NULL);
+}
+
+TEST_MAIN(test_roundtrip, test_store, test_bad, test_work)
