@@ -138,8 +138,10 @@ compress_try(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out,
 size_t
 compress_store(struct zctx *z, const uint8_t *in, size_t len, uint8_t *out)
 {
+	uint32_t method = z->method == ZM_BZIP2 ? 1 : 0;
+
 	memcpy(out + PREFIX_LEN, in, len);
-	put_word(out, (uint32_t)len << 4 | (z->method == ZM_BZIP2 ? 1U : 0) << 1);
+	put_word(out, (uint32_t)len << 4 | method << 1);
 	return len + PREFIX_LEN;
 }
 
@@ -385,7 +387,8 @@ struct zskip {
 
 #define ZSKIP_MIN	(1024 * 1024)	/* smaller files are not asked about */
 #define ZSKIP_FLAGS	(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_TEXT | \
-	MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_TOKENS | MAGIC_NO_CHECK_JSON | \
+	MAGIC_NO_CHECK_ENCODING | MAGIC_NO_CHECK_TOKENS | \
+	MAGIC_NO_CHECK_JSON | \
 	MAGIC_NO_CHECK_CSV | MAGIC_NO_CHECK_CDF | MAGIC_NO_CHECK_ELF | \
 	MAGIC_NO_CHECK_TAR | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_APPTYPE)
 
@@ -435,7 +438,8 @@ compress_skip_file(struct dump *d, uint64_t size, int64_t off)
 	if (d->zskip == NULL)
 		zskip_open(d);
 	if (d->zskip == NULL || d->zskip->m == NULL || d->zskip->fd == -1 ||
-	    pread(d->zskip->fd, buf, sizeof(buf), off) != (ssize_t)sizeof(buf) ||
+	    pread(d->zskip->fd, buf, sizeof(buf), off) !=
+	    (ssize_t)sizeof(buf) ||
 	    (mime = magic_buffer(d->zskip->m, buf, sizeof(buf))) == NULL)
 		return 0;
 	for (i = 0; i < sizeof(zskip_types) / sizeof(zskip_types[0]); i++)

@@ -142,8 +142,9 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < nrec && offs[j] >= 0 && (offs[j] & OFF_MASK) ==
-		    (offs[j - 1] & OFF_MASK) + TP_BSIZE; j++)
+		for (j = i + 1; j < nrec && offs[j] >= 0 &&
+		    (offs[j] & OFF_MASK) == (offs[j - 1] & OFF_MASK) + TP_BSIZE;
+		    j++)
 			;
 		len = (size_t)(j - i) * TP_BSIZE;
 		got = pread(src, block + (size_t)i * TP_BSIZE, len,
