@@ -15,6 +15,7 @@
 #	src/tapefmt.c	header checksum, inode image, map sizes
 #	src/stream.c	record numbering, volume header, maps, trailer
 #	src/ring.c	the slave processes that read and write tape blocks
+#	src/compress.c	-z, -j: compressed blocks as restore reads them
 #	src/media.c	the output: file, pipe or tape device
 #	src/estimate.c	size estimate and the volume size model
 #	src/dumpdates.c	dumpdates: the since-date of a level, -u atomically
@@ -64,7 +65,10 @@ PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lext2fs -lcom_err)
 ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE -DOPDUMP_VERSION='"$(VERSION)"' \
 		  -Iinclude $(PKG_CFLAGS) $(WARNFLAGS) $(CFLAGS)
-LIBS		= $(PKG_LIBS) -lmagic
+# bzip2 ships no pkg-config file on Debian bookworm: -lbz2 then.
+Z_LIBS		:= $(shell pkg-config --libs zlib 2>/dev/null || echo -lz) \
+		   $(shell pkg-config --libs bzip2 2>/dev/null || echo -lbz2)
+LIBS		= $(PKG_LIBS) -lmagic $(Z_LIBS)
 
 ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
@@ -72,7 +76,7 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
-		  src/optr-chan.c src/inspect.c src/policy.c
+		  src/optr-chan.c src/inspect.c src/policy.c src/compress.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UI_SRCS		= $(wildcard ui/*.c)
 UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o

@@ -25,6 +25,7 @@
 #define NSLAVES_MAX	32
 #define NTREC_TAPE	10	/* dump's default for tapes */
 #define NTREC_FILE	64	/* our default for files and pipes */
+#define NTREC_ZFILE	32	/* compressed: restore's default buffer */
 
 /* Output kinds; the ring writes to all of them the same way. */
 enum out_kind {
@@ -77,7 +78,15 @@ struct options {
 	const char	*control;	/* --control: the console's socket */
 	int		 statusfd;	/* --status-fd, or -1 */
 	const char	*policy;	/* --policy, or NULL for the default */
+	int		 zmethod;	/* -z, -j: ZM_*; ZM_NONE = plain */
+	int		 zlevel;	/* their level, 1-9 */
 };
+
+/* Compression methods (-z, -j). */
+#define ZM_NONE		0
+#define ZM_ZLIB		1
+#define ZM_BZIP2	2
+#define ZLEVEL_DEFAULT	2	/* dump's default level */
 
 /* What the source turned out to be, and the open filesystem. */
 struct source {
@@ -100,6 +109,7 @@ struct maps {
 
 struct ring;
 struct vtl;
+struct zskip;
 struct optr;
 struct policy;
 struct onmedia;
@@ -110,6 +120,8 @@ struct ring_out {
 	enum out_kind	 kind;
 	ssize_t		(*write)(void *, int, const void *, size_t);
 	void		*arg;
+	int		 zmethod;	/* ZM_*: the slaves compress blocks */
+	int		 zlevel;
 };
 
 /* A record that did not reach a volume, to go on the next one. */
@@ -193,6 +205,8 @@ struct dump {
 	time_t		 fulldate;	/* last level 0 in dumpdates, or 0 */
 	struct policy	*policy;	/* rotation policy, or NULL */
 	const struct onmedia *asking;	/* what the volume asked about holds */
+	int		 zraw;		/* data queued now is compressed already */
+	struct zskip	*zskip;		/* libmagic, for compress_skip_file() */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -283,6 +297,7 @@ int64_t	 estimate_inode(struct dump *, struct ext2_inode_large *);
 void	 estimate_report(struct dump *);
 void	 estimate_volume(struct dump *);
 int	 estimate_volume_full(struct dump *, uint64_t);
+int	 estimate_volume_full_bytes(struct dump *, uint64_t, uint64_t);
 long	 estimate_volsize(const struct dump *, unsigned);
 int	 estimate_progress(const struct dump *, time_t, char *, size_t);
 
@@ -349,6 +364,8 @@ struct ring_status {
 	int		 wstatus;	/* waitpid status of a dead slave */
 	uint64_t	 bytes;		/* bytes written so far */
 	uint64_t	 blocks;	/* whole blocks written so far */
+	uint64_t	 records;	/* records on the volume (compressed:
+					   those of whole blocks) */
 	uint32_t	 dups;		/* whole records of the block cut short */
 	unsigned	 readerrs;
 	uint64_t	 readerr_off;	/* source offset of the last one */
@@ -359,6 +376,7 @@ struct ring_status {
 #define RING_DIED	3
 #define RING_SYSERR	4
 
+#define RING_OFF_RAW	(1ULL << 62)	/* a disk offset: store, do not compress */
 #define RING_REC_DISK	0	/* read from the source at an offset */
 #define RING_REC_INLINE	1	/* data the master supplied */
 #define RING_REC_HEADER	2	/* a header the master supplied */
@@ -375,6 +393,37 @@ void	 ring_free(struct ring *);
 int	 ring_slave_pid(const struct ring *, int);
 int	 ring_replay(struct ring *, ring_replay_fn, void *);
 uint64_t ring_capacity(const struct ring *);
+uint64_t ring_pending(const struct ring *);
+int	 ring_flush(struct ring *);
+
+/* compress.c: -z and -j, the slaves' block compression */
+struct zctx;
+/* A slave's compression work: a request's blocks in their written form. */
+struct zwork {
+	struct zctx	*z;
+	uint8_t		*buf;		/* the blocks, one after the other */
+	uint32_t	*len;		/* bytes of each */
+	int		 nblk;
+	int		 first;		/* the volume's first block is next */
+};
+int	 compress_work_open(struct zwork *, int, int, int, int, int);
+void	 compress_work_close(struct zwork *);
+void	 compress_work(struct zwork *, const uint8_t *, const int64_t *, int,
+	     int);
+const char *compress_name(int);
+int	 compress_arg(struct options *, int, const char *);
+struct zctx *compress_open(int, int);
+void	 compress_close(struct zctx *);
+size_t	 compress_block(struct zctx *, const uint8_t *, size_t, uint8_t *);
+size_t	 compress_store(struct zctx *, const uint8_t *, size_t, uint8_t *);
+int	 compress_skip_file(struct dump *, uint64_t, int64_t);
+void	 compress_skip_free(struct dump *);
+size_t	 compress_prefix(const uint8_t *, size_t);
+size_t	 compress_decode(const uint8_t *, uint8_t *, size_t, const char **);
+int	 compress_volume_full(struct dump *);
+void	 compress_report_start(const struct dump *);
+void	 compress_report_ratio(const struct dump *, const char *, uint64_t,
+	     uint64_t);
 
 /* media-vtl.c: the virtual tape library, -f vtape:DIR */
 #define VTL_PREFIX	"vtape:"
@@ -391,6 +440,7 @@ long	 vtl_capacity(const struct vtl *, unsigned);
 struct verify {
 	int32_t		 date, ddate;	/* of this dump */
 	int		 ntrec;
+	int		 compressed;	/* blocks after the first are prefixed */
 	unsigned	 volume;	/* volumes checked so far */
 	uint64_t	 records;	/* whole records read from them */
 	uint32_t	 next_tapea;	/* c_tapea due for the next record */

@@ -415,9 +415,10 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 		o->eot_script = arg;
 		return 0;
 	case 'j':
-	case 'y':
 	case 'z':
-		return args_unsupported(ch, "compression");
+		return compress_arg(o, ch, arg);
+	case 'y':
+		return args_unsupported(ch, "LZO compression");
 	case 'k':
 		return args_unsupported(ch, "Kerberos rmt");
 	case 'm':

@@ -17,6 +17,7 @@ dump_free(struct dump *d)
 	volume_free(d);
 	optr_free(d);
 	policy_free(d);
+	compress_skip_free(d);
 	source_close(d);
 	free(d->map.used);
 	free(d->map.dump);

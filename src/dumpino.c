@@ -269,7 +269,10 @@ dumpino_data(struct dump *d, ext2_ino_t ino, struct ext2_inode_large *in)
 	if (runs_build(d, ino, in, &rs) == -1)
 		return -1;
 	s.runs = &rs;
+	d->zraw = LINUX_S_ISREG(in->i_mode) && rs.n > 0 && rs.r[0].lblk == 0 &&
+	    compress_skip_file(d, size, (int64_t)(rs.r[0].pblk * s.bs));
 	rc = emit_entries(d, ino, nent, &s);
+	d->zraw = 0;
 	free(rs.r);
 	return rc;
 }

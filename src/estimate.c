@@ -146,6 +146,21 @@ estimate_volume_full(struct dump *d, uint64_t blocks)
 }
 
 /*
+ * The same model for compressed output, where blocks differ in length:
+ * the gap per block plus the bytes written (dump's asize with clen).
+ */
+int
+estimate_volume_full_bytes(struct dump *d, uint64_t blocks, uint64_t bytes)
+{
+	const struct options *o = &d->opt;
+
+	if (o->unlimited || d->out_kind == OUT_PIPE)
+		return 0;
+	return (double)blocks * (double)tenths(o) +
+	    (double)bytes / (double)o->density > (double)o->tsize;
+}
+
+/*
  * The classic progress line: percent of the estimate written, the rate on
  * this volume, and the time left, extrapolated from the time spent
  * writing so far (time waiting for the operator excluded).  Returns -1

@@ -27,9 +27,11 @@ settle_options(struct dump *d)
 	struct options *o = &d->opt;
 
 	media_probe(d);
+	/* Compressed files keep to what restore reads without -b. */
 	if (!o->bflag)
 		o->ntrec = d->out_kind == OUT_TAPE ?
-		    (o->density >= 625 ? 32 : NTREC_TAPE) : NTREC_FILE;
+		    (o->density >= 625 ? 32 : NTREC_TAPE) :
+		    o->zmethod != ZM_NONE ? NTREC_ZFILE : NTREC_FILE;
 	estimate_volume(d);
 }
 
@@ -86,6 +88,7 @@ report_start(struct dump *d)
 	    media_name(d));
 	msg("Label: %s\n", d->spcl.c_label);
 	msg("Writing %d Kilobyte records\n", d->opt.ntrec);
+	compress_report_start(d);
 	verbose(d, "%d slaves, %s\n", d->opt.nslaves, d->src.magic ?
 	    d->src.magic : "no libmagic description");
 }
@@ -114,6 +117,7 @@ report_end(struct dump *d)
 	report_level(d);
 	msgdate("Date this dump completed:  ", d->st.end);
 	msg("Average transfer rate: %ld kB/s\n", kbs);
+	compress_report_ratio(d, "Wrote ", d->tapea, d->vol.bytes);
 	if (d->opt.archive != NULL)
 		msg("Archiving dump to %s\n", d->opt.archive);
 }

@@ -30,6 +30,7 @@
 #include "opdump.h"
 #include "board.h"
 
+#define OFF_MASK	(~(int64_t)RING_OFF_RAW)
 #define OFF_INLINE	(-1)	/* the record is already in the buffer */
 #define OFF_HEADER	(-2)	/* the same, and it is a header */
 #define RING_REQ_BYTES	(256 * 1024)
@@ -38,6 +39,7 @@ enum { CMD_QUIT = 0, CMD_WRITE = 1 };
 
 /* A slave's exit status when the ring broke around it, not its fault. */
 #define SLAVE_BROKEN	4
+#define SLAVE_NOMEM	5	/* no memory for compressing */
 
 struct ring_cmd {
 	uint32_t	 op;
@@ -48,6 +50,7 @@ struct ring_result {
 	int32_t		 status;	/* RING_OK, RING_EOM, RING_WERR */
 	int32_t		 err;
 	int64_t		 written;
+	uint32_t	 recs;		/* records of it on the volume */
 	uint32_t	 readerrs;
 	uint64_t	 readerr_off;
 };
@@ -60,6 +63,7 @@ struct slave {
 	uint64_t	 first;		/* volume record number of its first */
 	uint32_t	 nrec;		/* records in flight */
 	int		 ntrec;		/* records per tape block */
+	int		 reqrec;	/* records per request */
 	int64_t		*offs;		/* shared: source offset per record */
 	uint8_t		*block;		/* shared: the tape block */
 };
@@ -138,16 +142,18 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 			i++;
 			continue;
 		}
-		for (j = i + 1; j < nrec && offs[j] == offs[j - 1] + TP_BSIZE;
+		for (j = i + 1; j < nrec && offs[j] >= 0 &&
+		    (offs[j] & OFF_MASK) == (offs[j - 1] & OFF_MASK) + TP_BSIZE;
 		    j++)
 			;
 		len = (size_t)(j - i) * TP_BSIZE;
-		got = pread(src, block + (size_t)i * TP_BSIZE, len, offs[i]);
+		got = pread(src, block + (size_t)i * TP_BSIZE, len,
+		    offs[i] & OFF_MASK);
 		if (got != (ssize_t)len) {
 			memset(block + (size_t)i * TP_BSIZE + (got > 0 ? got : 0),
 			    0, len - (size_t)(got > 0 ? got : 0));
 			r->readerrs++;
-			r->readerr_off = (uint64_t)offs[i];
+			r->readerr_off = (uint64_t)(offs[i] & OFF_MASK);
 		}
 		i = j;
 	}
@@ -159,19 +165,20 @@ slave_lastoff(const int64_t *offs, int nrec)
 {
 	while (nrec-- > 0)
 		if (offs[nrec] >= 0)
-			return offs[nrec];
+			return offs[nrec] & OFF_MASK;
 	return -1;
 }
 
 /*
- * Write one block.  A tape gets exactly one write(2); other outputs retry
- * short writes.  A write of 0 bytes or ENOSPC is end of media.
+ * Write len bytes, tape blocks of bsize.  A tape gets exactly one write(2)
+ * per block; other outputs retry short writes.  A write of 0 bytes or
+ * ENOSPC is end of media.
  */
 static void
 slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
-    int ntrec, struct ring_result *r)
+    size_t bsize, struct ring_result *r)
 {
-	size_t done = 0, want, bsize = (size_t)ntrec * TP_BSIZE;
+	size_t done = 0, want;
 	enum out_kind kind = out->kind;
 	ssize_t n;
 
@@ -204,6 +211,34 @@ slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
 }
 
 /*
+ * Write the compressed blocks, each with one write(2) on a tape.  Only
+ * whole blocks count: restore cannot read a piece of one, so a piece that
+ * reached a file (or the library) is cut off again, and the whole block
+ * goes on the next volume.
+ */
+static void
+slave_write_z(const struct ring_out *out, const struct zwork *w, int nrec,
+    int ntrec, struct ring_result *r)
+{
+	off_t pos = lseek(out->fd, 0, SEEK_CUR);
+	size_t off = 0;
+	int k;
+
+	for (k = 0; k < w->nblk; k++) {
+		slave_write(out, w->buf + off, w->len[k], w->len[k], r);
+		if (r->status != RING_OK) {
+			if (r->written > 0 && pos != -1)
+				(void)ftruncate(out->fd, pos + (off_t)off);
+			break;
+		}
+		off += w->len[k];
+		r->recs += (uint32_t)(nrec - k * ntrec < ntrec ?
+		    nrec - k * ntrec : ntrec);
+	}
+	r->written = (int64_t)off;
+}
+
+/*
  * The body of a slave; never returns.  After a failed write it keeps the
  * token: the blocks behind its own must not reach this volume.
  */
@@ -213,30 +248,43 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 {
 	struct ring_cmd c;
 	struct ring_result r;
+	struct zwork w;
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
 	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
 	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (compress_work_open(&w, out->zmethod, out->zlevel, s->reqrec,
+	    s->ntrec, me == 0) == -1)
+		_exit(SLAVE_NOMEM);
 	board_slave(me, (int)getpid(), BS_IDLE);
 	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
 		memset(&r, 0, sizeof(r));
 		board_slave(me, 0, BS_READING);
 		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
 		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
+		if (w.z != NULL)
+			compress_work(&w, s->block, s->offs, (int)c.nrec,
+			    s->ntrec);
 		board_slave(me, 0, BS_WAITING);
 		if (read_full(tokin, &tok, 1) != 0)
 			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
 		board_slave(me, 0, BS_WRITING);
-		slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
-		    s->ntrec, &r);
-		board_slave_io(me, -1, r.written / (s->ntrec * TP_BSIZE));
+		if (w.z != NULL) {
+			slave_write_z(out, &w, (int)c.nrec, s->ntrec, &r);
+		} else {
+			slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
+			    (size_t)s->ntrec * TP_BSIZE, &r);
+			r.recs = (uint32_t)(r.written / TP_BSIZE);
+		}
+		board_slave_io(me, -1, r.recs / (uint32_t)s->ntrec);
 		board_slave(me, 0, r.status == RING_OK ? BS_IDLE :
 		    r.status == RING_EOM ? BS_EOM : BS_ERROR);
 		if ((r.status == RING_OK && write_full(tokout, &tok, 1) == -1) ||
 		    write_full(s->res, &r, sizeof(r)) == -1)
 			_exit(SLAVE_BROKEN);
 	}
+	compress_work_close(&w);
 	_exit(0);
 }
 
@@ -355,6 +403,7 @@ ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		r->sl[i].ntrec = ntrec;
+		r->sl[i].reqrec = r->reqrec;
 		if ((r->sl[i].pid = fork()) == -1)
 			goto fail;
 		if (r->sl[i].pid == 0) {
@@ -461,7 +510,6 @@ ring_collect(struct ring *r)
 	struct pollfd pfd[NSLAVES_MAX];
 	struct ring_result res;
 	struct slave *s = &r->sl[r->oldest];
-	uint64_t bsize = (uint64_t)r->ntrec * TP_BSIZE;
 	int i, rc;
 
 	for (;;) {
@@ -489,14 +537,17 @@ ring_collect(struct ring *r)
 	r->inflight--;
 	r->oldest = (r->oldest + 1) % r->n;
 	r->st.bytes += (uint64_t)res.written;
+	r->st.records += res.recs;
 	r->st.readerrs += res.readerrs;
 	if (res.readerrs)
 		r->st.readerr_off = res.readerr_off;
-	r->st.blocks += (uint64_t)res.written / bsize;
+	r->st.blocks += res.recs / (uint32_t)r->ntrec;
 	if (res.status != RING_OK) {
-		/* Whole records of a block cut short: restore skips them. */
-		r->st.dups = (uint32_t)((uint64_t)res.written % bsize / TP_BSIZE);
-		r->replay = s->first + (uint64_t)res.written / bsize *
+		/* Whole records of a block cut short: restore skips them.
+		 * A compressed block is never kept in part. */
+		r->st.dups = r->out->zmethod != ZM_NONE ? 0 :
+		    res.recs % (uint32_t)r->ntrec;
+		r->replay = s->first + res.recs / (uint32_t)r->ntrec *
 		    (uint64_t)r->ntrec;
 		r->failed_slave = (int)(s - r->sl);
 		return ring_fail(r, res.status, res.err, r->failed_slave);
@@ -609,6 +660,29 @@ ring_replay(struct ring *r, ring_replay_fn fn, void *arg)
 	return 0;
 }
 
+/* Records queued on this volume whose fate the slaves have not told. */
+uint64_t
+ring_pending(const struct ring *r)
+{
+	return r->queued - r->st.records;
+}
+
+/*
+ * Hand over the block being filled and wait until every block in flight
+ * is written.  Returns 0, or -1 when the ring failed (ring_status says
+ * why); the slaves keep running.
+ */
+int
+ring_flush(struct ring *r)
+{
+	if (r->fill > 0 && r->st.failed == RING_OK && ring_dispatch(r) == -1)
+		return -1;
+	while (r->inflight > 0 && r->st.failed == RING_OK)
+		if (ring_collect(r) == -1)
+			break;
+	return r->st.failed == RING_OK ? 0 : -1;
+}
+
 /* Records of one volume that can be in flight at once, at most. */
 uint64_t
 ring_capacity(const struct ring *r)
@@ -632,12 +706,7 @@ ring_finish(struct ring *r)
 	struct ring_cmd quit = { CMD_QUIT, 0 };
 	int i, status;
 
-	if (r->fill > 0 && r->st.failed == RING_OK && ring_dispatch(r) == -1)
-		return -1;
-	while (r->inflight > 0 && r->st.failed == RING_OK)
-		if (ring_collect(r) == -1)
-			break;
-	if (r->st.failed != RING_OK) {
+	if (ring_flush(r) == -1) {
 		ring_abort(r);
 		return -1;
 	}

@@ -91,11 +91,20 @@ stream_toc(struct dump *d, const void *rec, int type)
 {
 	const struct s_spcl *h = &d->spcl;
 	const char *p = rec;
+	struct s_spcl plain;
 	size_t done = 0;
 	ssize_t n;
 
 	if (d->tocfd == -1)
 		return;
+	/* The table of contents itself is not compressed: its header says so. */
+	if (type == TS_TAPE && (((const struct s_spcl *)rec)->c_flags &
+	    DR_COMPRESSED)) {
+		memcpy(&plain, rec, sizeof(plain));
+		plain.c_flags &= ~DR_COMPRESSED;
+		tapefmt_checksum(&plain);
+		p = (const char *)&plain;
+	}
 	if (type == TS_END)
 		d->tocon = 1;
 	else if (type == TS_INODE && !(h->c_flags & DR_EXTATTRIBUTES) &&
@@ -271,7 +280,8 @@ stream_record(struct dump *d, const void *rec)
 int
 stream_disk(struct dump *d, uint64_t off)
 {
-	return stream_push(d, RING_REC_DISK, NULL, off, PUSH_NEW);
+	return stream_push(d, RING_REC_DISK, NULL, off |
+	    (d->zraw ? RING_OFF_RAW : 0), PUSH_NEW);
 }
 
 /* The TS_TAPE header that opens volume 1. */
@@ -285,7 +295,8 @@ stream_tape(struct dump *d)
 	memset(h->c_addr, 0, sizeof(h->c_addr));
 	h->c_count = 1;
 	h->c_firstrec = 0;
-	h->c_flags = DR_NEWHEADER | DR_NEWINODEFMT;
+	h->c_flags = DR_NEWHEADER | DR_NEWINODEFMT |
+	    (d->opt.zmethod != ZM_NONE ? DR_COMPRESSED : 0);
 	rc = stream_header(d, TS_TAPE, 0);
 	h->c_flags = DR_NEWINODEFMT;
 	return rc;
@@ -319,7 +330,8 @@ stream_tape_next(struct dump *d)
 	h.c_count = (int32_t)v->cont_left;
 	h.c_firstrec = (int32_t)v->firstrec;
 	h.c_flags = DR_NEWHEADER | DR_NEWINODEFMT |
-	    (v->cont.c_flags & DR_EXTATTRIBUTES);
+	    (v->cont.c_flags & DR_EXTATTRIBUTES) |
+	    (d->opt.zmethod != ZM_NONE ? DR_COMPRESSED : 0);
 	h.c_volume = (int32_t)v->number;
 	if (v->cont_eom) {
 		v->rtapea = v->cont_tapea;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -471,6 +472,100 @@ run_read(struct vrun *r, int fd)
 	return rc;
 }
 
+/* Read up to len bytes, all of them unless the volume ends first. */
+static ssize_t
+read_upto(int fd, uint8_t *buf, size_t len)
+{
+	size_t have = 0;
+	ssize_t got;
+
+	while (have < len) {
+		if ((got = read(fd, buf + have, len - have)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (got == 0)
+			break;
+		have += (size_t)got;
+	}
+	return (ssize_t)have;
+}
+
+/*
+ * Read the next block of a compressed volume into buf (prefix word and
+ * payload): from a tape one read(2), which is one block; from a file the
+ * word, then the length it announces.  Returns the bytes read, 0 at the
+ * end of the volume, -1 after fail().
+ */
+static ssize_t
+zread_block(struct vrun *r, int fd, int tape, uint8_t *buf, size_t max)
+{
+	ssize_t got, want;
+	size_t len;
+
+	do
+		got = tape ? read(fd, buf, max + 4) : read_upto(fd, buf, 4);
+	while (got == -1 && errno == EINTR);
+	if (got <= 0 || (!tape && got < 4)) {
+		if (got == -1)
+			return fail(r, "record %llu: read error: %s",
+			    (unsigned long long)r->n, strerror(errno));
+		if (got == 0)
+			return 0;
+		return fail(r, "record %llu: the volume ends inside a block "
+		    "prefix", (unsigned long long)r->n);
+	}
+	if ((len = compress_prefix(buf, max)) == 0)
+		return fail(r, "record %llu: not a compressed block prefix",
+		    (unsigned long long)r->n);
+	want = (ssize_t)len + 4;
+	if (!tape && (got = read_upto(fd, buf + 4, len)) != -1)
+		got += 4;
+	if (got != want)
+		return fail(r, "record %llu: compressed block of %zd bytes, "
+		    "%zd announced", (unsigned long long)r->n, got, want);
+	return got;
+}
+
+/*
+ * A compressed volume: its first block as it is, every later one behind
+ * its prefix word, expanded and checked record by record.
+ */
+static int
+run_read_z(struct vrun *r, int fd)
+{
+	size_t blk = (size_t)r->s.ntrec * TP_BSIZE, n, off;
+	uint8_t *buf = malloc(blk + 4), *out = malloc(blk);
+	const char *why;
+	struct stat st;
+	int tape = fstat(fd, &st) == 0 && S_ISCHR(st.st_mode), rc = 0;
+	ssize_t got;
+
+	if (buf == NULL || out == NULL) {
+		free(buf);
+		free(out);
+		return fail(r, "verify: %s", strerror(errno));
+	}
+	got = tape ? read(fd, out, blk) : read_upto(fd, out, blk);
+	if (got > 0 && (size_t)got != blk)
+		rc = fail(r, "volume %u: its first block holds %zd bytes, not "
+		    "%zu", r->vol, got, blk);
+	for (n = got > 0 ? blk : 0; rc == 0 && n > 0;) {
+		r->bytes += (uint64_t)got;
+		for (off = 0; rc == 0 && off < n; off += TP_BSIZE)
+			rc = run_record(r, out + off);
+		if (rc != 0 || (got = zread_block(r, fd, tape, buf, blk)) <= 0)
+			break;
+		if ((n = compress_decode(buf, out, blk, &why)) == 0)
+			rc = fail(r, "record %llu: %s", (unsigned long long)r->n,
+			    why);
+	}
+	free(buf);
+	free(out);
+	return rc != 0 || got == -1 ? -1 : 0;
+}
+
 /* What must hold once the whole volume has been read. */
 static int
 run_end(struct vrun *r, uint64_t bytes)
@@ -480,7 +575,10 @@ run_end(struct vrun *r, uint64_t bytes)
 	if (r->n == 0)
 		return fail(r, "volume %u holds %llu bytes, less than one "
 		    "record", r->vol, (unsigned long long)r->bytes);
-	if (bytes != 0 && r->n != bytes / TP_BSIZE)
+	if (r->s.compressed && bytes != 0 && r->bytes != bytes)
+		return fail(r, "volume holds %llu bytes, %llu were written",
+		    (unsigned long long)r->bytes, (unsigned long long)bytes);
+	if (!r->s.compressed && bytes != 0 && r->n != bytes / TP_BSIZE)
 		return fail(r, "volume holds %llu KiB, %llu KiB were written",
 		    (unsigned long long)r->n,
 		    (unsigned long long)(bytes / TP_BSIZE));
@@ -537,7 +635,8 @@ verify_volume(struct verify *v, int fd, unsigned vol, int last,
 		    "due", vol, v->volume + 1);
 	if ((r.blk = malloc((size_t)v->ntrec * TP_BSIZE)) == NULL)
 		return fail(&r, "verify: %s", strerror(errno));
-	if (run_read(&r, fd) == -1 || run_end(&r, bytes) == -1) {
+	if ((v->compressed ? run_read_z(&r, fd) : run_read(&r, fd)) == -1 ||
+	    run_end(&r, bytes) == -1) {
 		free(r.blk);
 		return -1;
 	}

@@ -212,6 +212,8 @@ volume_start(struct dump *d)
 	v->out.kind = v->kind;
 	v->out.write = v->vtl != NULL ? volume_vtl_write : NULL;
 	v->out.arg = d;
+	v->out.zmethod = d->opt.zmethod;
+	v->out.zlevel = d->opt.zlevel;
 	d->ring = ring_start(&v->out, d->src.device, d->opt.nslaves,
 	    d->opt.ntrec);
 	if (d->ring == NULL) {
@@ -256,6 +258,7 @@ volume_first(struct dump *d)
 			return -1;
 		verify_init(v->verify, d->spcl.c_date, d->spcl.c_ddate,
 		    d->opt.ntrec);
+		v->verify->compressed = d->opt.zmethod != ZM_NONE;
 	}
 	volume_checkpoint(d);
 	return volume_start(d);
@@ -270,6 +273,8 @@ volume_full(struct dump *d)
 
 	if (d->opt.unlimited || v->kind == OUT_PIPE)
 		return 0;
+	if (d->opt.zmethod != ZM_NONE)
+		return compress_volume_full(d);
 	if ((size = estimate_volsize(d, v->number)) > 0)
 		return v->records + (uint64_t)d->opt.ntrec > (uint64_t)size;
 	return estimate_volume_full(d, v->records / (uint64_t)d->opt.ntrec);
@@ -415,9 +420,9 @@ volume_verify(struct dump *d, int last, uint64_t bytes)
 	v->noverify = 1;
 }
 
-/* The figures dump prints for a finished volume. */
+/* The figures dump prints for a finished volume (compressed: no size). */
 static void
-volume_figures(struct dump *d, uint64_t records, time_t end)
+volume_figures(struct dump *d, uint64_t records, uint64_t bytes, time_t end)
 {
 	unsigned n = d->vol.number;
 	long secs = (long)(end - d->vol.start);
@@ -425,14 +430,18 @@ volume_figures(struct dump *d, uint64_t records, time_t end)
 
 	snprintf(what, sizeof(what), "Volume %u completed at: ", n);
 	msgdate(what, end);
-	msg("Volume %u %llu blocks (%.2fMB)\n", n, (unsigned long long)records,
-	    (double)records * TP_BSIZE / 1048576);
+	if (d->opt.zmethod == ZM_NONE)
+		msg("Volume %u %llu blocks (%.2fMB)\n", n,
+		    (unsigned long long)records,
+		    (double)records * TP_BSIZE / 1048576);
 	board_volume_done(n, d->vol.name, d->vol.start, secs, records);
 	if (secs > 0) {
 		msg("Volume %u took %ld:%02ld:%02ld\n", n, secs / 3600,
 		    secs % 3600 / 60, secs % 60);
 		msg("Volume %u transfer rate: %llu kB/s\n", n,
-		    (unsigned long long)records / (unsigned long long)secs);
+		    (unsigned long long)bytes / 1024 / (unsigned long long)secs);
+		snprintf(what, sizeof(what), "Volume %u ", n);
+		compress_report_ratio(d, what, records, bytes);
 	}
 }
 
@@ -442,13 +451,13 @@ volume_end(struct dump *d, int last)
 {
 	struct volume *v = &d->vol;
 	const struct ring_status *st = ring_status(d->ring);
-	uint64_t records = st->bytes / TP_BSIZE;
+	uint64_t records = st->records;
 
 	if (media_close(d) == -1)
 		volume_rewrite(d);
 	volume_verify(d, last, st->bytes);
 	d->st.end = time(NULL);
-	volume_figures(d, records, d->st.end);
+	volume_figures(d, records, st->bytes, d->st.end);
 	v->physrecs += records;
 	v->bytes += st->bytes;
 	d->st.readerrs += st->readerrs;
@@ -464,7 +473,7 @@ volume_werror(struct dump *d)
 	char why[256];
 
 	snprintf(why, sizeof(why), "write error %llu blocks into volume %u: "
-	    "%s", (unsigned long long)(st->bytes / TP_BSIZE), d->vol.number,
+	    "%s", (unsigned long long)st->records, d->vol.number,
 	    strerror(st->err));
 	optr_broadcast(d, "DUMP WRITE ERROR!\n");
 	if (volume_ask(d, Q_WRITE, why, ask_write, NCHOICES(ask_write)) == 0)
@@ -481,8 +490,8 @@ volume_toosmall(struct dump *d)
 	char why[256];
 
 	snprintf(why, sizeof(why), "End of media after %llu blocks of volume "
-	    "%u: it cannot hold %s", (unsigned long long)(ring_status(
-	    d->ring)->bytes / TP_BSIZE), d->vol.number, d->vol.number == 1 ?
+	    "%u: it cannot hold %s", (unsigned long long)ring_status(
+	    d->ring)->records, d->vol.number, d->vol.number == 1 ?
 	    "the header and the inode maps" : "one tape block");
 	volume_ask(d, Q_TOOSMALL, why, ask_small, NCHOICES(ask_small));
 	volume_rewrite(d);

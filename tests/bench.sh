@@ -12,6 +12,7 @@
 #                 /var/tmp/opdump-bench); they are rebuilt only when missing
 #                 or when GEN_VERSION or an image's parameters change
 #   BENCH_RUNS    timed runs per program and configuration (default 5)
+#   BENCH_ZRUNS   timed runs per program of the compressed dumps (default 3)
 #
 # Needs root for losetup; without it only opdump is measured (on the image
 # file) and the comparison columns show "-".
@@ -29,6 +30,7 @@ DUMP=/sbin/dump
 RESTORE=/sbin/restore
 TIME=/usr/bin/time
 RUNS=${BENCH_RUNS:-5}
+ZRUNS=${BENCH_ZRUNS:-3}
 CACHE=${BENCH_CACHE:-/var/tmp/opdump-bench}
 
 # Filled in as the run goes; the EXIT trap tidies whatever was set up.
@@ -207,7 +209,40 @@ build_images() {
 	# not on its first milliseconds.
 	build_image long 2560 65536 00000000000000000000000000000003 \
 		8 268435456 30000 1024 8192 15 20 3
+	build_text_image
 	exec 9>&-
+}
+
+# text: for the compressed dumps, data that compresses (hex text of the
+# seeded stream, about 2:1 with zlib) and some that does not: 2 x 8 MiB
+# and 3000 files of 1-16 KiB of text, plus one 8 MiB file of raw stream.
+# Its own stamp, so that adding it rebuilds none of the other images.
+build_text_image() {
+	local img=$CACHE/text.img stamp=$CACHE/text.stamp staging t0
+	local want="zgen=3 size=96M inodes=8192 iv=4 text+raw"
+	if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		say "bench: image text cached: $img"
+		return 0
+	fi
+	say "bench: building image text ($want)"
+	t0=$(now_ns)
+	rm -f "$img" "$stamp"
+	staging=$CACHE/text.staging
+	rm -rf "$staging" "$img.tmp"
+	mkdir -p "$staging"
+	seeded_stream 00000000000000000000000000000004 | od -An -tx1 -v |
+		populate "$staging" 2 8388608 3000 1024 16384 5 10 4
+	seeded_stream 00000000000000000000000000000005 | head -c 8388608 \
+		>"$staging/big/raw"
+	mke2fs -q -F -t ext4 -N 8192 -L bench-text \
+		-U 6f706475-6d70-4265-6e63-000000000004 \
+		-E hash_seed=6f706475-6d70-4265-6e63-680000000000 \
+		-d "$staging" "$img.tmp" 96M >/dev/null
+	rm -rf "$staging"
+	sync "$img.tmp"
+	mv "$img.tmp" "$img"
+	printf '%s\n' "$want" >"$stamp"
+	say "bench: image text built in $(elapsed "$t0" "$(now_ns)")s"
 }
 
 # ---------------------------------------------------------------------------
@@ -236,12 +271,13 @@ dump_blocks() {
 	sed -n 's/^  DUMP: \([0-9][0-9]*\) blocks (.*) on [0-9][0-9]* volume(s)$/\1/p' "$1" | tail -n 1
 }
 
-# run_dump PROG BFACTOR OUT SOURCE TAG
-# One timed run. Leaves the wall time in ns in $SCRATCH/TAG.ns (appended),
+# run_dump PROG BFACTOR OUT SOURCE TAG [OPTION]
+# One timed run, with OPTION (-z, -j) if given. Leaves the wall time in ns in $SCRATCH/TAG.ns (appended),
 # the peak RSS in KiB in $SCRATCH/TAG.rss (appended), the bytes written in
 # $SCRATCH/TAG.bytes (last run wins) and stderr in $SCRATCH/TAG.err.
 run_dump() {
-	local prog="$1" bf="$2" out="$3" src="$4" tag="$5" bopt t0 t1 blocks size
+	local prog="$1" bf="$2" out="$3" src="$4" tag="$5" z="${6:-}" bopt t0 t1
+	local blocks size
 	if [ "$bf" = default ]; then
 		bopt=
 	else
@@ -250,9 +286,9 @@ run_dump() {
 	[ "$out" = /dev/null ] || rm -f "$out"
 	flush_loop
 	t0=$(now_ns)
-	# shellcheck disable=SC2086 # $bopt is empty or two words on purpose
+	# shellcheck disable=SC2086 # $bopt, $z: empty or words on purpose
 	if ! "$TIME" -f %M -o "$SCRATCH/$tag.time" \
-		"$prog" -0 $bopt -f "$out" "$src" </dev/null >/dev/null 2>"$SCRATCH/$tag.err"; then
+		"$prog" -0 $bopt $z -f "$out" "$src" </dev/null >/dev/null 2>"$SCRATCH/$tag.err"; then
 		cat "$SCRATCH/$tag.err" >&2
 		die "$prog -0 $bopt -f $out $src failed"
 	fi
@@ -268,7 +304,7 @@ run_dump() {
 		size=$(stat -c %s "$out")
 		# Worth knowing if a program's own count disagrees with what it
 		# wrote; the file size is what is used.
-		if [ "$size" -ne $((blocks * 1024)) ]; then
+		if [ -z "$z" ] && [ "$size" -ne $((blocks * 1024)) ]; then
 			say "bench: note: $prog reported $blocks blocks but wrote $size bytes"
 		fi
 		echo "$size" >"$SCRATCH/$tag.bytes"
@@ -385,6 +421,58 @@ bench_config() {
 		"$d_rss" "$o_rss" >>"$SCRATCH/table"
 }
 
+# The "N" of "  DUMP: Wrote NkB uncompressed, MkB compressed, R:1": the
+# KiB the compressed dump stands for.
+dump_unckib() {
+	sed -n 's/^  DUMP: Wrote \([0-9][0-9]*\)kB uncompressed, .*/\1/p' "$1" | tail -n 1
+}
+
+# bench_zconfig IMAGE SOURCE OPTION OUT: compressed dumps (-z, -j) by both
+# programs, alternately ZRUNS times, each with its own default blocking
+# factor; one row: size ratio (KiB dumped / KiB written) and MB/s of
+# uncompressed dump data per second of wall time.
+bench_zconfig() {
+	local image="$1" src="$2" z="$3" out="$4" t0 i p unc bytes r m
+	local ratio_d=- ratio_o mbps_d=- mbps_o speed=- d_time="dump skipped"
+	rm -f "$SCRATCH"/d.* "$SCRATCH"/o.*
+	t0=$(now_ns)
+	i=1
+	while [ "$i" -le "$ZRUNS" ]; do
+		if [ -n "$LOOPDEV" ]; then
+			run_dump "$DUMP" default "$out" "$src" d "$z"
+		fi
+		run_dump "$OPDUMP" default "$out" "$src" o "$z"
+		i=$((i + 1))
+	done
+	"$RESTORE" -tf "$out" </dev/null >/dev/null 2>"$SCRATCH/restore.err" || {
+		cat "$SCRATCH/restore.err" >&2
+		die "restore -tf cannot list opdump's $z output ($image)"
+	}
+	rm -f "$out"
+	for p in o d; do
+		[ -f "$SCRATCH/$p.ns" ] || continue
+		unc=$(dump_unckib "$SCRATCH/$p.err")
+		[ -n "$unc" ] || die "no 'Wrote NkB uncompressed' line ($p, $z)"
+		bytes=$(cat "$SCRATCH/$p.bytes")
+		r=$(awk -v u="$unc" -v b="$bytes" 'BEGIN { printf "%.3f", u * 1024 / b }')
+		m=$(mbps $((unc * 1024)) "$(median "$SCRATCH/$p.ns")")
+		if [ $p = o ]; then
+			ratio_o=$r mbps_o=$m
+		else
+			ratio_d=$r mbps_d=$m
+		fi
+	done
+	if [ -n "$LOOPDEV" ]; then
+		speed=$(awk -v o="$(median "$SCRATCH/o.ns")" \
+			-v d="$(median "$SCRATCH/d.ns")" 'BEGIN { printf "%.2f", d / o }')
+		d_time="dump $(spread "$SCRATCH/d.ns")"
+	fi
+	detail "$image $z: $d_time, opdump $(spread "$SCRATCH/o.ns") s" \
+		"min/med/max; took $(elapsed "$t0" "$(now_ns)")s"
+	printf '%-6s %-4s %10s %12s %10s %12s %7s\n' "$image" "$z" "$ratio_d" \
+		"$ratio_o" "$mbps_d" "$mbps_o" "$speed" >>"$SCRATCH/ztable"
+}
+
 # console_run WRAPPER OUT SOURCE RUNDIR N: one dump under opconsole in
 # tmux, timed by WRAPPER into con.ns, which then holds N lines.
 console_run() {
@@ -497,6 +585,7 @@ main() {
 	pick_file_output
 	: >"$SCRATCH/details"
 	: >"$SCRATCH/contable"
+	: >"$SCRATCH/ztable"
 
 	{
 		echo "opdump benchmark: $(hostname), $(nproc) cpus," \
@@ -532,6 +621,22 @@ main() {
 		fi
 	done
 
+	img=$CACHE/text.img
+	src=$img
+	if LOOPDEV=$(losetup -f --show -r "$img" 2>"$SCRATCH/losetup.err"); then
+		src=$LOOPDEV
+	else
+		LOOPDEV=
+	fi
+	warm_cache "$img"
+	for z in -z -j; do
+		bench_zconfig text "$src" "$z" "$FILEOUT"
+	done
+	if [ -n "$LOOPDEV" ]; then
+		losetup -d "$LOOPDEV"
+		LOOPDEV=
+	fi
+
 	warm_cache "$CACHE/long.img"
 	# To /dev/null: 2.5 GB written to tmpfs each run is itself the
 	# largest source of noise on a small machine.
@@ -544,6 +649,14 @@ main() {
 		printf '%-6s %-9s %14s %18s %8s\n' image output "plain MB/s" \
 			"opconsole MB/s" cost
 		cat "$SCRATCH/contable"
+		echo
+		echo "Compressed dumps (level 2, each program's default -b) of the" \
+			"text image to $FILEKIND, medians of $ZRUNS, alternating;" \
+			"size = KiB dumped / KiB written, MB/s = 10^6 bytes dumped" \
+			"(uncompressed) per second"
+		printf '%-6s %-4s %10s %12s %10s %12s %7s\n' image opt "dump size" \
+			"opdump size" "dump MB/s" "opdump MB/s" ratio
+		cat "$SCRATCH/ztable"
 		echo
 		echo "RSS: the master's ru_maxrss as time(1) reports it, which" \
 			"is the largest of the master and its reaped descendants (not a sum)"

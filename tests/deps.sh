@@ -14,6 +14,8 @@ need="
 /usr/include/ext2fs/ext2fs.h libext2fs-dev
 /usr/include/et/com_err.h comerr-dev
 /usr/include/magic.h libmagic-dev
+/usr/include/zlib.h zlib1g-dev
+/usr/include/bzlib.h libbz2-dev
 /usr/include/curses.h libncurses-dev
 /sbin/mke2fs e2fsprogs
 /sbin/debugfs e2fsprogs

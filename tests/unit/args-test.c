@@ -100,12 +100,43 @@ test_refused(void)
 	CHECK_EQ(PARSE(&o, "-0", "-b", "12x", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "--slaves", "0", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "--slaves", "33", "img"), -1);
-	CHECK_EQ(PARSE(&o, "-0", "-z", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-z10", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-zx", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-j0", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-z", "-j", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "-y", "img"), -1);	/* LZO in dump */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "host:/dev/nst0", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0"), -1);			/* no filesystem */
 	CHECK_EQ(PARSE(&o, "-0", "a", "b"), -1);	/* two of them */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "./a:b", "img"), 0);	/* local */
+	args_free(&o);
+}
+
+/* -z and -j: an optional level attached, dump's default 2, key form. */
+static void
+test_compress(void)
+{
+	struct options o;
+
+	memset(&o, 0, sizeof(o));
+	CHECK_EQ(PARSE(&o, "-0", "img"), 0);
+	CHECK_EQ(o.zmethod, ZM_NONE);
+	CHECK_EQ(PARSE(&o, "-0", "-z", "img"), 0);
+	CHECK_EQ(o.zmethod, ZM_ZLIB);
+	CHECK_EQ(o.zlevel, 2);
+	CHECK_EQ(PARSE(&o, "-0", "-j9", "img"), 0);
+	CHECK_EQ(o.zmethod, ZM_BZIP2);
+	CHECK_EQ(o.zlevel, 9);
+	/* A separate word is not a level: "9" would be the filesystem. */
+	CHECK_EQ(PARSE(&o, "-z", "9", "img"), -1);
+	CHECK_EQ(PARSE(&o, "0z7f", "out", "img"), 0);
+	CHECK_EQ(o.zmethod, ZM_ZLIB);
+	CHECK_EQ(o.zlevel, 7);
+	CHECK_EQ(o.level, 0);
+	CHECK(strcmp(o.tape, "out") == 0);
+	CHECK_EQ(PARSE(&o, "0jf", "out", "img"), 0);
+	CHECK_EQ(o.zmethod, ZM_BZIP2);
+	CHECK_EQ(o.zlevel, 2);
 	args_free(&o);
 }
 
@@ -156,5 +187,5 @@ test_done(void)
 	PARSE(&o, "--help");
 }
 
-TEST_MAIN(test_keys, test_options, test_refused, test_incremental,
-    test_done)
+TEST_MAIN(test_keys, test_options, test_refused, test_compress,
+    test_incremental, test_done)

@@ -57,7 +57,7 @@ run_order(int nslaves, int ntrec, int nrec)
 	struct ring *r;
 	int fd, k, j, bad = 0;
 
-	struct ring_out out = { -1, OUT_FILE, NULL, NULL };
+	struct ring_out out = { -1, OUT_FILE, NULL, NULL, ZM_NONE, 0 };
 
 	fd = open(outpath, O_WRONLY | O_TRUNC);
 	out.fd = fd;
@@ -111,7 +111,7 @@ test_eom(void)
 	uint8_t rec[TP_BSIZE] = { 0 };
 	struct ring *r;
 	int fd = open("/dev/full", O_WRONLY), k, rc = 0;
-	struct ring_out out = { fd, OUT_FILE, NULL, NULL };
+	struct ring_out out = { fd, OUT_FILE, NULL, NULL, ZM_NONE, 0 };
 
 	if (fd == -1)
 		return;
@@ -136,7 +136,7 @@ test_werr(void)
 
 	if (pipe(p) == -1)
 		return;
-	struct ring_out out = { p[1], OUT_PIPE, NULL, NULL };
+	struct ring_out out = { p[1], OUT_PIPE, NULL, NULL, ZM_NONE, 0 };
 
 	close(p[0]);			/* the reader is gone: EPIPE */
 	r = ring_start(&out, srcpath, 3, 2);
@@ -158,7 +158,7 @@ test_dead_slave(void)
 	uint8_t rec[TP_BSIZE] = { 0 };
 	struct ring *r;
 	int fd = open("/dev/null", O_WRONLY), k, rc = 0;
-	struct ring_out out = { fd, OUT_FILE, NULL, NULL };
+	struct ring_out out = { fd, OUT_FILE, NULL, NULL, ZM_NONE, 0 };
 	pid_t victim;
 
 	r = ring_start(&out, srcpath, 3, 2);
@@ -227,7 +227,7 @@ static void
 run_replay(enum out_kind kind, int ntrec, off_t cap, int nrec)
 {
 	uint32_t rec[TP_BSIZE / 4];
-	struct ring_out out = { -1, kind, cap_write, &cap };
+	struct ring_out out = { -1, kind, cap_write, &cap, ZM_NONE, 0 };
 	struct replayed rp = { 0, 0, 0 };
 	const struct ring_status *st;
 	struct ring *r;
