@@ -22,6 +22,7 @@
 #	src/exclude.c	-e, -E: inodes left out by number
 #	src/volume.c	volumes: checkpoint fork, end of media, rollforward, -F
 #	src/media-vtl.c	the virtual tape library (vtape:DIR) with its fault plan
+#	src/media-rmt.c	remote volumes through rmt(8): -f [user@]host:device
 #	src/verify.c	--verify: read a volume back and check every record
 #	src/optr.c	questions for the operator (/dev/tty, scripts), -n
 #	src/optr-chan.c	questions and broadcasts through the control channel
@@ -70,7 +71,7 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
-		  src/optr-chan.c
+		  src/optr-chan.c src/media-rmt.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UI_SRCS		= $(wildcard ui/*.c)
 UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o
