@@ -18,10 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mtio.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "opdump.h"
@@ -89,7 +86,7 @@ rmt_host(const char *name, char *buf, size_t len)
 const char *
 rmt_path(const char *name)
 {
-	return rmt_is_remote(name) ? strchr(name, ':') + 1 : name;
+	return name + (rmt_is_remote(name) ? strcspn(name, ":") + 1 : 0);
 }
 
 /*
@@ -99,36 +96,26 @@ rmt_path(const char *name)
 int
 rmt_check(const char *name)
 {
-	char *user, *host, *path, *p;
-	int bad = 0;
+	const char *colon = strchr(name, ':'), *at, *p;
 
-	if (rmt_split(name, &user, &host, &path) == -1) {
-		msg("out of memory\n");
+	at = memchr(name, '@', (size_t)(colon - name));
+	if (strchr(name, '\n') != NULL) {
+		msg("invalid characters in tape\n");
 		return -1;
 	}
-	if (*host == '\0' || *path == '\0') {
+	if (colon == (at != NULL ? at + 1 : name) || colon[1] == '\0' ||
+	    at == name) {
 		msg("remote output \"%s\": write it as [user@]host:device\n",
 		    name);
-		bad = 1;
-	} else if (strchr(name, '\n') != NULL) {
-		msg("invalid characters in tape\n");
-		bad = 1;
+		return -1;
 	}
-	for (p = user; !bad && p != NULL && *p != '\0'; p++)
-		if (!isascii((unsigned char)*p) ||
-		    !(isalnum((unsigned char)*p) || *p == '_' || *p == '-' ||
-		    *p == '.')) {
-			msg("invalid user name %s\n", user);
-			bad = 1;
+	for (p = name; at != NULL && p < at; p++)
+		if (!isascii((unsigned char)*p) || (!isalnum((unsigned char)*p) &&
+		    *p != '_' && *p != '-' && *p != '.')) {
+			msg("invalid user name %.*s\n", (int)(at - name), name);
+			return -1;
 		}
-	if (!bad && user != NULL && *user == '\0') {
-		msg("remote output \"%s\": empty user name\n", name);
-		bad = 1;
-	}
-	free(user);
-	free(host);
-	free(path);
-	return bad ? -1 : 0;
+	return 0;
 }
 
 /* The program that reaches the far side: $RSH, or ssh. */
@@ -183,31 +170,21 @@ rmt_lost(struct rmt *r)
 
 /* Send all of a request; a failure is a lost connection. */
 static int
-rmt_send(struct rmt *r, const struct iovec *iov0, int n)
+rmt_send(struct rmt *r, const void *buf, size_t len)
 {
-	struct iovec iov[2];
-	ssize_t w;
+	const char *p = buf;
+	ssize_t n;
 
 	if (r->lost) {
 		errno = ECONNRESET;
 		return -1;
 	}
-	memcpy(iov, iov0, (size_t)n * sizeof(*iov));
-	while (n > 0) {
-		if ((w = writev(r->to, iov, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return rmt_lost(r);
+	for (; len > 0; p += n, len -= (size_t)n)
+		if ((n = write(r->to, p, len)) == -1) {
+			if (errno != EINTR)
+				return rmt_lost(r);
+			n = 0;
 		}
-		for (; n > 0 && (size_t)w >= iov[0].iov_len; n--) {
-			w -= (ssize_t)iov[0].iov_len;
-			memmove(iov, iov + 1, (size_t)(n - 1) * sizeof(*iov));
-		}
-		if (n > 0) {
-			iov[0].iov_base = (char *)iov[0].iov_base + w;
-			iov[0].iov_len -= (size_t)w;
-		}
-	}
 	return 0;
 }
 
@@ -284,11 +261,7 @@ rmt_reply(struct rmt *r, long long *val)
 static int
 rmt_call(struct rmt *r, const char *req, long long *val)
 {
-	struct iovec iov = { (void *)req, strlen(req) };
-
-	if (rmt_send(r, &iov, 1) == -1)
-		return -1;
-	return rmt_reply(r, val);
+	return rmt_send(r, req, strlen(req)) == -1 ? -1 : rmt_reply(r, val);
 }
 
 /* Close the descriptors of fds that are open; keeps errno. */
@@ -374,13 +347,10 @@ rmt_free(struct rmt *r)
 		close(r->to);
 	if (r->from != -1)
 		close(r->from);
-	for (i = 0; r->pid > 0 && i < 100; i++) {
-		if (waitpid(r->pid, &status, WNOHANG) != 0)
-			r->pid = 0;
-		else
-			usleep(50000);
-	}
-	if (r->pid > 0) {
+	for (i = 0; r->pid > 0 && i < 100 &&
+	    waitpid(r->pid, &status, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (r->pid > 0 && i == 100) {
 		kill(r->pid, SIGTERM);
 		(void)waitpid(r->pid, &status, 0);
 	}
@@ -388,34 +358,6 @@ rmt_free(struct rmt *r)
 	free(r->host);
 	free(r->path);
 	free(r);
-}
-
-/* The open flags in the symbolic form GNU and dump rmt both read. */
-static void
-rmt_flags(int flags, char *buf, size_t len)
-{
-	snprintf(buf, len, "%d %s%s%s%s", flags & O_ACCMODE,
-	    (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY" :
-	    (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDWR",
-	    flags & O_CREAT ? "|O_CREAT" : "", flags & O_TRUNC ? "|O_TRUNC" : "",
-	    flags & O_EXCL ? "|O_EXCL" : "");
-}
-
-/*
- * A name too long for dump's rmt is cut there, and the rest is read as
- * the next request: after an O that seemed to work, a harmless L shows
- * whether the far side is still with us.
- */
-static int
-rmt_longname(struct rmt *r)
-{
-	long long val;
-
-	if (strlen(r->path) <= RMT_NAMEMAX)
-		return 0;
-	if (rmt_call(r, "L0\n1\n", &val) == -1 && r->lost)
-		return -1;
-	return 0;
 }
 
 /*
@@ -427,9 +369,9 @@ struct rmt *
 rmt_open(const char *name, int flags)
 {
 	struct rmt *r;
-	char mode[64], *req;
+	char *req;
 	long long val;
-	int err;
+	int err, mode;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
@@ -441,13 +383,21 @@ rmt_open(const char *name, int flags)
 	if (r->user == NULL && getpwuid(getuid()) != NULL)
 		r->user = strdup(getpwuid(getuid())->pw_name);
 	signal(SIGPIPE, SIG_IGN);	/* a dead peer is an error, not a kill */
-	rmt_flags(flags, mode, sizeof(mode));
-	if (rmt_spawn(r) == -1 || asprintf(&req, "O%s\n%s\n", r->path,
-	    mode) == -1)
+	/* The mode as a number and in the symbolic form GNU rmt reads. */
+	mode = flags & O_ACCMODE;
+	if (rmt_spawn(r) == -1 || asprintf(&req, "O%s\n%d %s%s%s\n", r->path,
+	    mode, mode == O_RDONLY ? "O_RDONLY" : mode == O_WRONLY ?
+	    "O_WRONLY" : "O_RDWR", flags & O_CREAT ? "|O_CREAT" : "",
+	    flags & O_TRUNC ? "|O_TRUNC" : "") == -1)
 		goto fail;
-	err = rmt_call(r, req, &val) == -1 || rmt_longname(r) == -1;
+	err = rmt_call(r, req, &val);
 	free(req);
-	if (!err)
+	/* dump's rmt cuts a long name and reads the rest as a request: a
+	 * harmless L shows whether the far side is still with us. */
+	if (err == 0 && strlen(r->path) > RMT_NAMEMAX &&
+	    rmt_call(r, "L0\n1\n", &val) == -1 && r->lost)
+		err = -1;
+	if (err == 0)
 		return r;
 fail:
 	err = errno;
@@ -464,15 +414,11 @@ ssize_t
 rmt_write(struct rmt *r, const void *buf, size_t len)
 {
 	char head[32];
-	struct iovec iov[2];
 	long long val;
 
 	snprintf(head, sizeof(head), "W%zu\n", len);
-	iov[0].iov_base = head;
-	iov[0].iov_len = strlen(head);
-	iov[1].iov_base = (void *)buf;
-	iov[1].iov_len = len;
-	if (rmt_send(r, iov, 2) == -1 || rmt_reply(r, &val) == -1)
+	if (rmt_send(r, head, strlen(head)) == -1 ||
+	    rmt_send(r, buf, len) == -1 || rmt_reply(r, &val) == -1)
 		return -1;
 	if (val < 0 || (unsigned long long)val > len) {
 		msg("remote tape server %s wrote %lld of %zu bytes\n", r->host,
@@ -482,7 +428,7 @@ rmt_write(struct rmt *r, const void *buf, size_t len)
 	return (ssize_t)val;
 }
 
-/* The slaves' write(2): fd is unused, the session is arg. */
+/* The slaves' write(2), fd unused, and how the ring is given it. */
 static ssize_t
 rmt_ring_write(void *arg, int fd, const void *buf, size_t len)
 {
@@ -490,7 +436,6 @@ rmt_ring_write(void *arg, int fd, const void *buf, size_t len)
 	return rmt_write(arg, buf, len);
 }
 
-/* Make the ring write through the session. */
 void
 rmt_hook(struct rmt *r, struct ring_out *out)
 {

@@ -5,11 +5,13 @@
 # session and the set restores exactly.  The same under opconsole, whose
 # tape panel names the remote host.  An error rmt reports (a directory
 # that does not exist), an RSH that cannot be run, an RSH that ends at
-# once, and a bad user name: a clear message and dump's exit status.
+# once, a name too long for dump's rmt, and a bad user name: a clear
+# message and dump's exit status.
 
 . "$(dirname "$0")/lib.sh"
 
-[ -x /etc/rmt ] || skip "no /etc/rmt (package dump or tar)"
+[ -x /etc/rmt ] && [ -x /usr/sbin/rmt-dump ] ||
+    skip "no /etc/rmt or /usr/sbin/rmt-dump (package dump)"
 mvcorpus "$TESTTMP/src"
 
 # The stand-in: session N (counted in $TESTTMP/sessions) gets only the
@@ -90,6 +92,11 @@ expect nodir 3 "Cannot open output \"fakehost:$TESTTMP/no/such/dir\": No such fi
     -f "fakehost:$TESTTMP/no/such/dir"
 grep -q "Do you want to retry the open?" "$TESTTMP/nodir.err" ||
     fail "nodir: the operator was not asked"
+# dump's rmt cuts names after 63 bytes: the failure says so.
+long=$TESTTMP/a-directory-name-long-enough/to-pass-sixty-three-bytes
+mkdir -p "$long"
+RMT=/usr/sbin/rmt-dump expect longname 3 "dump's rmt reads only 63" \
+    -f "fakehost:$long/x"
 RSH=false expect rshfails 3 "Lost connection to remote host fakehost" \
     -f "fakehost:$TESTTMP/x"
 rm -f "$TESTTMP/answers"
