@@ -23,6 +23,7 @@
 #	src/exclude.c	-e, -E: inodes left out by number
 #	src/volume.c	volumes: checkpoint fork, end of media, rollforward, -F
 #	src/media-vtl.c	the virtual tape library (vtape:DIR) with its fault plan
+#	src/media-rmt.c	remote volumes through rmt(8): -f [user@]host:device
 #	src/verify.c	--verify: read a volume back and check every record
 #	src/inspect.c	what a volume holds before it is written
 #	src/policy.c	the rotation policy and the guard before each volume
@@ -76,7 +77,8 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
-		  src/optr-chan.c src/inspect.c src/policy.c src/compress.c
+		  src/optr-chan.c src/inspect.c src/policy.c src/compress.c \
+		  src/media-rmt.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UI_SRCS		= $(wildcard ui/*.c)
 UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o

@@ -167,6 +167,7 @@ struct volume {
 	uint8_t		*replay_buf;	/* their inline bytes */
 	size_t		 lenreplay_buf, capreplay_buf;
 	struct vtl	*vtl;		/* -f vtape:DIR */
+	struct rmt	*rmt;		/* -f host:path: the open session */
 	int		 noverify;	/* verification was given up */
 	struct verify	*verify;
 	time_t		 tschedule;	/* next progress line */
@@ -435,6 +436,24 @@ ssize_t	 vtl_write(struct vtl *, unsigned, int, const void *, size_t);
 int	 vtl_unload(struct vtl *, unsigned, int);
 int	 vtl_readback(struct vtl *, unsigned);
 long	 vtl_capacity(const struct vtl *, unsigned);
+
+/* media-rmt.c: remote volumes through rmt(8), -f [user@]host:path */
+struct rmt;
+int	 rmt_is_remote(const char *);
+int	 rmt_check(const char *);
+int	 rmt_check_rsh(void);
+const char *rmt_host(const char *, char *, size_t);
+const char *rmt_path(const char *);
+struct rmt *rmt_open(const char *, int);
+ssize_t	 rmt_write(struct rmt *, const void *, size_t);
+ssize_t	 rmt_read(struct rmt *, void *, size_t);
+int	 rmt_ioctl(struct rmt *, int, int);
+int	 rmt_close(struct rmt *);
+void	 rmt_free(struct rmt *);
+void	 rmt_hook(struct rmt *, struct ring_out *);
+int	 rmt_fd(const struct rmt *);
+int	 rmt_readback(const char *, size_t);
+ssize_t	 rmt_readfirst(const char *, void *, size_t);
 
 /* verify.c: read a finished volume back and check every record */
 struct verify {

@@ -171,7 +171,7 @@ args_unsupported(int ch, const char *what)
 	return -1;
 }
 
-/* One output name: host:device (rmt) is for a later release. */
+/* One output name; [user@]host:device is remote (a colon before any /). */
 static int
 args_tape_one(const char *name)
 {
@@ -190,7 +190,7 @@ args_tape_one(const char *name)
 		return 0;
 	}
 	if (colon != NULL && (slash == NULL || colon < slash))
-		return args_unsupported('f', "remote tape through rmt");
+		return rmt_check(name);
 	return 0;
 }
 
@@ -226,15 +226,25 @@ args_split(struct options *o, const char *list,
 static int
 args_tape_add(struct options *o, char *name)
 {
-	char **t;
+	char **t, *keep = name;
 
-	if (args_tape_one(name) == -1)
+	/* As in dump, the host of the first name serves the whole list. */
+	if (o->ntapes > 0 && rmt_is_remote(o->tapes[0]) &&
+	    !rmt_is_remote(name) && strncmp(name, VTL_PREFIX,
+	    strlen(VTL_PREFIX)) != 0 && asprintf(&keep, "%.*s%s",
+	    (int)(rmt_path(o->tapes[0]) - o->tapes[0]), o->tapes[0],
+	    name) == -1)
 		return -1;
-	if ((t = realloc(o->tapes, (size_t)(o->ntapes + 1) * sizeof(*t))) ==
-	    NULL)
+	if (args_tape_one(keep) == -1 || (t = realloc(o->tapes,
+	    (size_t)(o->ntapes + 1) * sizeof(*t))) == NULL) {
+		if (keep != name)
+			free(keep);
 		return -1;
+	}
 	o->tapes = t;
-	t[o->ntapes++] = name;
+	t[o->ntapes++] = keep;
+	if (keep != name)
+		free(name);
 	return 1;
 }
 
@@ -492,6 +502,8 @@ args_parse(struct options *o, int argc, char **argv)
 		return -1;
 	if (o->lastdump)
 		return 0;	/* a report: no filesystem to dump */
+	if (rmt_is_remote(o->tape) && rmt_check_rsh() == -1)
+		return -1;
 	if (o->Tflag && o->update) {
 		msg("You cannot use the T and u flags together.\n");
 		return -1;

@@ -199,7 +199,10 @@ board_volume_start(unsigned number, const char *name, long capacity,
 	t->tapea = tapea;
 	t->firstino = firstino;
 	t->started = start;
-	snprintf(t->device, sizeof(t->device), "%s", name ? name : "");
+	/* A remote volume: the panel shows its host apart from its path. */
+	rmt_host(name ? name : "", t->host, sizeof(t->host));
+	snprintf(t->device, sizeof(t->device), "%s", name ? rmt_path(name) :
+	    "");
 	atomic_fetch_add(&bd->tape_gen, 1);
 }
 

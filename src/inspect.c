@@ -3,8 +3,9 @@
  * What a volume holds before we write over it: nothing, something we
  * cannot read, a dump volume (whose header we parse ourselves, so the
  * answer does not depend on libmagic's wording), or other data (in
- * libmagic's words).  Only the first tape block is read; a tape is
- * rewound after it, so writing still starts at the beginning.
+ * libmagic's words).  Only the first tape block is read, locally or
+ * through rmt; a tape is rewound after it, so writing still starts at the
+ * beginning.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -168,6 +169,33 @@ inspect_path(const char *path, enum out_kind kind, struct onmedia *om)
 	free(buf);
 }
 
+/* The first block of a remote volume, through a session of its own. */
+static void
+inspect_remote(const char *name, struct onmedia *om)
+{
+	uint8_t *buf;
+	ssize_t n;
+	int err;
+
+	memset(om, 0, sizeof(*om));
+	if ((buf = malloc(INSPECT_MAX)) == NULL) {
+		om->what = HOLDS_UNREADABLE;
+		snprintf(om->desc, sizeof(om->desc), "out of memory");
+		summarize(om);
+		return;
+	}
+	n = rmt_readfirst(name, buf, INSPECT_MAX);
+	err = errno;
+	if (n == -1) {
+		om->what = err == ENOENT ? HOLDS_EMPTY : HOLDS_UNREADABLE;
+		snprintf(om->desc, sizeof(om->desc), "%s",
+		    err == ENOENT ? "no such file yet" : strerror(err));
+		summarize(om);
+	} else
+		inspect_buffer(buf, (size_t)n, om);
+	free(buf);
+}
+
 /*
  * What volume n, to be written at name, holds now.  Pipes and standard
  * output cannot be read back, so they are not read.  Returns 0.
@@ -198,7 +226,10 @@ inspect_volume(struct dump *d, const char *name, unsigned n,
 		summarize(om);
 		return 0;
 	}
-	inspect_path(name, media_kind(name), om);
+	if (rmt_is_remote(name))
+		inspect_remote(name, om);
+	else
+		inspect_path(name, media_kind(name), om);
 	return 0;
 }
 

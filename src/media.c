@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The output medium of one volume: a regular file, standard output or a
- * FIFO (pipes), a character device (a tape, one write per block), or a
- * volume of the virtual tape library.  This file decides what a name is
- * and opens, closes and reopens volumes for reading back; the slaves
- * write and volume.c decides which volume comes next.
+ * FIFO (pipes), a character device (a tape, one write per block), a
+ * volume of the virtual tape library, or a remote one (media-rmt.c).
+ * This file decides what a name is and opens, closes and reopens volumes
+ * for reading back; the slaves write and volume.c decides which volume
+ * comes next.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mtio.h>
@@ -27,6 +30,8 @@ media_kind(const char *name)
 		return OUT_PIPE;
 	if (strncmp(name, VTL_PREFIX, strlen(VTL_PREFIX)) == 0)
 		return OUT_TAPE;	/* the library behaves like a drive */
+	if (rmt_is_remote(name))
+		return OUT_TAPE;	/* it may be one; one write per block */
 	if (stat(name, &st) == 0 && S_ISCHR(st.st_mode))
 		/* /dev/null and friends (major 1) are no tapes. */
 		return major(st.st_rdev) == 1 ? OUT_FILE : OUT_TAPE;
@@ -43,13 +48,21 @@ media_probe(struct dump *d)
 	d->out_kind = media_kind(d->opt.tape);
 }
 
-/* The name dump prints for the output. */
+/* The name dump prints for the output ("DEV on host HOST" if remote). */
 const char *
 media_name(const struct dump *d)
 {
+	static char remote[PATH_MAX + 300];
+	const char *name = d->vol.name != NULL ? d->vol.name : d->opt.tape;
+	char host[256];
+
 	if (strcmp(d->opt.tape, "-") == 0)
 		return "standard output";
-	return d->vol.name != NULL ? d->vol.name : d->opt.tape;
+	if (!rmt_is_remote(name))
+		return name;
+	snprintf(remote, sizeof(remote), "%s on host %s", rmt_path(name),
+	    rmt_host(name, host, sizeof(host)));
+	return remote;
 }
 
 /* Would opening name (and truncating it) destroy the source? */
@@ -77,7 +90,10 @@ media_open(struct dump *d)
 
 	if (v->vtl != NULL)
 		v->fd = vtl_load(v->vtl, v->number);
-	else if (strcmp(v->name, "-") == 0)
+	else if (rmt_is_remote(v->name)) {
+		v->rmt = rmt_open(v->name, flags | O_CREAT | O_TRUNC);
+		v->fd = v->rmt != NULL ? rmt_fd(v->rmt) : -1;
+	} else if (strcmp(v->name, "-") == 0)
 		v->fd = STDOUT_FILENO;
 	else {
 		if (v->kind == OUT_FILE)
@@ -98,7 +114,12 @@ media_close(struct dump *d)
 	if (fd == -1 || fd == STDOUT_FILENO)
 		return 0;
 	msg("Closing %s\n", v->name);
-	rc = v->vtl != NULL ? vtl_unload(v->vtl, v->number, fd) : close(fd);
+	if (v->rmt != NULL) {
+		rc = rmt_close(v->rmt);
+		v->rmt = NULL;
+	} else
+		rc = v->vtl != NULL ? vtl_unload(v->vtl, v->number, fd) :
+		    close(fd);
 	if (rc == -1) {
 		msg("error closing %s: %s\n", v->name, strerror(errno));
 		return -1;
@@ -124,6 +145,8 @@ media_readback(struct dump *d)
 		errno = ESPIPE;
 		return -1;
 	}
+	if (rmt_is_remote(v->name))
+		return rmt_readback(v->name, (size_t)d->opt.ntrec * TP_BSIZE);
 	if ((fd = open(v->name, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	if (v->kind == OUT_TAPE)

@@ -214,6 +214,8 @@ volume_start(struct dump *d)
 	v->out.arg = d;
 	v->out.zmethod = d->opt.zmethod;
 	v->out.zlevel = d->opt.zlevel;
+	if (v->rmt != NULL)
+		rmt_hook(v->rmt, &v->out);
 	d->ring = ring_start(&v->out, d->src.device, d->opt.nslaves,
 	    d->opt.ntrec);
 	if (d->ring == NULL) {
@@ -652,6 +654,7 @@ volume_free(struct dump *d)
 	free(v->replay);
 	free(v->replay_buf);
 	vtl_free(v->vtl);
+	rmt_free(v->rmt);
 	if (v->verify != NULL)
 		verify_free(v->verify);
 	free(v->verify);

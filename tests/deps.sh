@@ -21,6 +21,8 @@ need="
 /sbin/debugfs e2fsprogs
 /sbin/restore dump
 /sbin/dump dump
+/usr/sbin/rmt-dump dump
+/usr/sbin/rmt-tar tar
 /usr/bin/tmux tmux
 /usr/bin/file file
 /usr/bin/setfacl acl

@@ -115,6 +115,25 @@ check_done 0 tty.err "tty override"
 expect tty.err "Volume 1: overwritten on the operator's word (it is volume 1 of the last good level 0"
 verify "$TESTTMP/old.dump" "$TESTTMP/src"
 
+# A remote volume is read through rmt before it is written: a protected
+# one is left alone, a new one is nothing.  The RSH stand-in drops the
+# host and runs rmt here.
+if [ -x /etc/rmt ]; then
+	printf '#!/bin/sh\nshift\n[ "$1" = -l ] && shift 2\nexec "$@"\n' >rsh
+	chmod +x rsh
+	cp keep.dump remote-old.dump
+	RSH=$TESTTMP/rsh mvdump rq.err -q -0 -D dd -L TRAIN-1 --policy policy \
+	    -f "fakehost:$TESTTMP/remote-old.dump"
+	[ $? = 3 ] || { show rq.err; fail "remote: not refused"; }
+	expect rq.err "Volume 1 (fakehost:$TESTTMP/remote-old.dump) holds a dump: TRAIN-2 volume 1" \
+	    "it is volume 1 of the last good level 0"
+	cmp -s remote-old.dump keep.dump || fail "remote: the protected volume was written"
+	RSH=$TESTTMP/rsh mvdump rn.err -0 -D dd -L TRAIN-1 --policy policy \
+	    -f "fakehost:$TESTTMP/remote.dump" || { show rn.err; fail "remote new"; }
+	expect rn.err "Volume 1 (fakehost:$TESTTMP/remote.dump) holds nothing (no such file yet)"
+	verify "$TESTTMP/remote.dump" "$TESTTMP/src"
+fi
+
 # Bad policies and labels are refused before anything is read.
 bad()
 {

@@ -105,7 +105,17 @@ test_refused(void)
 	CHECK_EQ(PARSE(&o, "-0", "-j0", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "-z", "-j", "img"), -1);
 	CHECK_EQ(PARSE(&o, "-0", "-y", "img"), -1);	/* LZO in dump */
+	CHECK_EQ(PARSE(&o, "-0", "-f", "host:", "img"), -1);	/* rmt */
+	CHECK_EQ(PARSE(&o, "-0", "-f", ":/dev/nst0", "img"), -1);
+	CHECK_EQ(PARSE(&o, "-0", "-f", "a b@host:/dev/nst0", "img"), -1);
+	setenv("RSH", "/nonexistent/rsh", 1);
 	CHECK_EQ(PARSE(&o, "-0", "-f", "host:/dev/nst0", "img"), -1);
+	setenv("RSH", "true", 1);
+	CHECK_EQ(PARSE(&o, "-0", "-f", "op@host:/a,/b,h2:c", "img"), 0);
+	CHECK_EQ(o.ntapes, 3);
+	CHECK(strcmp(o.tapes[1], "op@host:/b") == 0);
+	CHECK(strcmp(o.tapes[2], "h2:c") == 0);
+	unsetenv("RSH");
 	CHECK_EQ(PARSE(&o, "-0"), -1);			/* no filesystem */
 	CHECK_EQ(PARSE(&o, "-0", "a", "b"), -1);	/* two of them */
 	CHECK_EQ(PARSE(&o, "-0", "-f", "./a:b", "img"), 0);	/* local */
