@@ -139,6 +139,8 @@ keys_handle(struct console *c, int key)
 
 	if (key == KEY_RESIZE)
 		return KF_REDRAW | KF_FULL;
+	if ((f = training_key(c, key)) >= 0)
+		return f;
 	c->alert_on = 0;
 	if (c->help) {
 		c->help = 0;
