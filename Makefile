@@ -23,6 +23,8 @@
 #	src/volume.c	volumes: checkpoint fork, end of media, rollforward, -F
 #	src/media-vtl.c	the virtual tape library (vtape:DIR) with its fault plan
 #	src/verify.c	--verify: read a volume back and check every record
+#	src/inspect.c	what a volume holds before it is written
+#	src/policy.c	the rotation policy and the guard before each volume
 #	src/optr.c	questions for the operator (/dev/tty, scripts), -n
 #	src/optr-chan.c	questions and broadcasts through the control channel
 #	src/board.c	the shared status board every engine process updates
@@ -75,7 +77,7 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
-		  src/optr-chan.c
+		  src/optr-chan.c src/inspect.c src/policy.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UI_SRCS		= $(wildcard ui/*.c)
 UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o
@@ -150,15 +152,19 @@ demo: deps all
 	sh tests/demo.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BUILD)/opdump $(DESTDIR)$(SBINDIR)/opdump
 	install -m 755 $(BUILD)/opconsole $(DESTDIR)$(SBINDIR)/opconsole
 	install -m 644 man/opdump.8 $(DESTDIR)$(MANDIR)/man8/opdump.8
 	install -m 644 man/opconsole.8 $(DESTDIR)$(MANDIR)/man8/opconsole.8
+	install -m 644 man/opdump-rotation.5 \
+	    $(DESTDIR)$(MANDIR)/man5/opdump-rotation.5
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/opdump $(DESTDIR)$(MANDIR)/man8/opdump.8 \
-	    $(DESTDIR)$(SBINDIR)/opconsole $(DESTDIR)$(MANDIR)/man8/opconsole.8
+	    $(DESTDIR)$(SBINDIR)/opconsole $(DESTDIR)$(MANDIR)/man8/opconsole.8 \
+	    $(DESTDIR)$(MANDIR)/man5/opdump-rotation.5
 
 clean:
 	rm -rf $(BUILD) build

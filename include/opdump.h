@@ -76,6 +76,7 @@ struct options {
 	int		 verify;	/* --verify: read each volume back */
 	const char	*control;	/* --control: the console's socket */
 	int		 statusfd;	/* --status-fd, or -1 */
+	const char	*policy;	/* --policy, or NULL for the default */
 };
 
 /* What the source turned out to be, and the open filesystem. */
@@ -100,6 +101,8 @@ struct maps {
 struct ring;
 struct vtl;
 struct optr;
+struct policy;
+struct onmedia;
 
 /* Where the slaves write: write(2) on fd, or write(arg, fd, ...). */
 struct ring_out {
@@ -187,6 +190,9 @@ struct dump {
 	struct optr	*optr;		/* who answers questions */
 	struct volume	 vol;
 	int		 quiet_exit;	/* the abort was already announced */
+	time_t		 fulldate;	/* last level 0 in dumpdates, or 0 */
+	struct policy	*policy;	/* rotation policy, or NULL */
+	const struct onmedia *asking;	/* what the volume asked about holds */
 };
 
 #define MAP_SET(m, ino)	((m)[((ino) - 1) / 8] |= 1U << (((ino) - 1) % 8))
@@ -214,7 +220,42 @@ void	 source_close(struct dump *);
 
 /* ident.c */
 char	*ident_describe(const char *);
+char	*ident_describe_buf(const void *, size_t);
 int	 ident_is_ext(const char *);
+
+/* inspect.c: what a volume holds before it is written */
+enum holds {
+	HOLDS_UNKNOWN,		/* not read: a pipe, standard output */
+	HOLDS_EMPTY,		/* no file, an empty file, a blank tape */
+	HOLDS_UNREADABLE,	/* the read failed: why is in desc */
+	HOLDS_DUMP,		/* a dump volume: the header fields below */
+	HOLDS_OTHER,		/* something else: libmagic's desc */
+};
+struct onmedia {
+	enum holds	 what;
+	char		 desc[256];	/* libmagic's words, or the error */
+	char		 label[LBLSIZE];
+	char		 filesys[NAMELEN];
+	char		 dev[NAMELEN];
+	char		 host[NAMELEN];
+	time_t		 date;		/* c_date */
+	int		 level;
+	int		 volume;
+	const char	*protect;	/* CTL_PR_* word, or NULL */
+	char		 text[512];	/* one line for the log and dialogs */
+};
+int	 inspect_volume(struct dump *, const char *, unsigned,
+	     struct onmedia *);
+int	 inspect_buffer(const void *, size_t, struct onmedia *);
+int	 inspect_same(const struct onmedia *, const struct onmedia *);
+
+/* policy.c: the rotation policy and the guard before each volume */
+int	 policy_load(struct dump *);
+void	 policy_free(struct dump *);
+const char *policy_path(const struct dump *);
+const char *policy_check(struct dump *, struct onmedia *, char *, size_t);
+void	 policy_guard(struct dump *);
+void	 policy_peek(struct dump *, unsigned, struct onmedia *);
 
 /* tapefmt.c */
 void	 tapefmt_checksum(struct s_spcl *);
@@ -377,6 +418,7 @@ enum optr_kind {
 	Q_TOOSMALL,		/* nothing fits on a volume */
 	Q_ABORT,		/* the operator interrupted the dump */
 	Q_SCRIPT,		/* the -F script asked for the operator */
+	Q_PROTECT,		/* the volume holds a protected dump */
 };
 struct optr_choice {
 	const char	*word;		/* the answer's name: "yes", "rewrite" */
@@ -387,6 +429,7 @@ int	 optr_ask(struct dump *, enum optr_kind, const char *,
 	     const struct optr_choice *, int);
 void	 optr_broadcast(struct dump *, const char *);
 int	 optr_choice(const struct optr_choice *, int, const char *);
+int	 optr_console(const struct dump *);
 int	 optr_notify(const char *, const char *, const char *, const char *);
 void	 optr_free(struct dump *);
 

@@ -18,7 +18,7 @@
 #define OPTSTRING "0123456789A:aB:b:cd:D:e:E:f:F:h:I:j::kL:mMnqQ:s:ST:uvWwyz::"
 
 enum { LONG_SLAVES = 256, LONG_HELP, LONG_VERSION, LONG_VERIFY, LONG_CONTROL,
-    LONG_STATUSFD };
+    LONG_STATUSFD, LONG_POLICY };
 
 static const struct option longopts[] = {
 	{ "slaves",	required_argument, NULL, LONG_SLAVES },
@@ -27,6 +27,7 @@ static const struct option longopts[] = {
 	{ "verify",	no_argument,	   NULL, LONG_VERIFY },
 	{ "control",	required_argument, NULL, LONG_CONTROL },
 	{ "status-fd",	required_argument, NULL, LONG_STATUSFD },
+	{ "policy",	required_argument, NULL, LONG_POLICY },
 	{ NULL,		0,		   NULL, 0 }
 };
 
@@ -45,7 +46,7 @@ args_usage(void)
 	    "[-L label]\n"
 	    "              [-s feet] [-T date] [--slaves n] [--verify] "
 	    "[--control socket]\n"
-	    "              [--status-fd fd] filesystem\n"
+	    "              [--status-fd fd] [--policy file] filesystem\n"
 	    "       opdump [-D file] -W | -w\n"
 	    "       opdump [level][key-letters] [key-arguments ...] "
 	    "filesystem\n");
@@ -380,6 +381,13 @@ args_one(struct options *o, int ch, const char *arg, int *prevdigit)
 			return -1;
 		}
 		o->control = arg;
+		return 0;
+	case LONG_POLICY:
+		if (*arg == '\0') {
+			msg("--policy needs a file name\n");
+			return -1;
+		}
+		o->policy = arg;
 		return 0;
 	case LONG_STATUSFD:
 		if (args_number("status descriptor", arg, 0, 1023, &v) == -1)

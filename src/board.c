@@ -88,6 +88,8 @@ board_hello(struct dump *d)
 	    d->src.filesys ? d->src.filesys : "");
 	snprintf(h->magic, sizeof(h->magic), "%s",
 	    d->src.magic ? d->src.magic : "");
+	snprintf(h->policy, sizeof(h->policy), "%s",
+	    policy_path(d) ? policy_path(d) : "");
 	if (d->src.fs != NULL) {
 		const struct ext2_super_block *sb = d->src.fs->super;
 		const uint8_t *u = sb->s_uuid;

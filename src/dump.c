@@ -16,6 +16,7 @@ dump_free(struct dump *d)
 	d->ring = NULL;
 	volume_free(d);
 	optr_free(d);
+	policy_free(d);
 	source_close(d);
 	free(d->map.used);
 	free(d->map.dump);

@@ -158,7 +158,7 @@ main(int argc, char **argv)
 	if (board_init(&d) == -1 || ctl_server_start(&d) == -1)
 		dump_exit(&d, X_STARTUP);
 	/* Before -S silences us: dump reports dumpdates trouble even then. */
-	if (dumpdates_since(&d) == -1)
+	if (dumpdates_since(&d) == -1 || policy_load(&d) == -1)
 		dump_exit(&d, X_STARTUP);
 	msg_silence(d.opt.estimate_only);
 	settle_options(&d);

@@ -38,6 +38,8 @@ chan_kind(enum optr_kind kind)
 		return CTL_Q_SCRIPT;
 	case Q_ABORT:
 		return CTL_Q_ABORT;
+	case Q_PROTECT:
+		return CTL_Q_PROTECT;
 	}
 	return "";
 }
@@ -61,6 +63,12 @@ chan_fill(struct dump *d, struct ctl_question *q, enum optr_kind kind,
 	snprintf(q->context, sizeof(q->context), "%s",
 	    context != NULL ? context : "");
 	q->context[strcspn(q->context, "\n")] = '\0';
+	if (d->asking != NULL) {
+		snprintf(q->onmedia, sizeof(q->onmedia), "%.*s",
+		    (int)sizeof(q->onmedia) - 1, d->asking->text);
+		snprintf(q->protect, sizeof(q->protect), "%s",
+		    d->asking->protect != NULL ? d->asking->protect : "");
+	}
 	q->n = n < CTL_MAXCHOICE ? n : CTL_MAXCHOICE;
 	for (i = 0; i < q->n; i++) {
 		snprintf(w[i], sizeof(q->c0), "%s", ch[i].word);

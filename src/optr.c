@@ -181,6 +181,11 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	}
 	if (context != NULL && *context != '\0')
 		msg("%s", context);
+	/* Only someone watching may override a protected volume. */
+	if (kind == Q_PROTECT && d->optr->be != &optr_tty &&
+	    d->optr->be != &optr_chan && n > 1 &&
+	    strcmp(ch[n - 1].word, "override") == 0)
+		n--;
 	d->optr->kind = kind;
 	d->optr->context = context;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -194,6 +199,13 @@ optr_ask(struct dump *d, enum optr_kind kind, const char *context,
 	d->st.waited += (time_t)((ns + 500000000LL) / 1000000000LL);
 	board_times(&d->st);
 	return ans;
+}
+
+/* Are questions going to a console (which also gets warnings)? */
+int
+optr_console(const struct dump *d)
+{
+	return d->optr != NULL && d->optr->be == &optr_chan;
 }
 
 static int

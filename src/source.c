@@ -141,6 +141,16 @@ source_ext2fs(struct dump *d)
 	}
 	d->src.fs = fs;
 	d->src.blocksize = fs->blocksize;
+	if (d->opt.verbose) {
+		const uint8_t *u = fs->super->s_uuid;
+
+		verbose(d, "%s: UUID %02x%02x%02x%02x-%02x%02x-%02x%02x-"
+		    "%02x%02x-%02x%02x%02x%02x%02x%02x, volume name \"%.*s\"\n",
+		    d->src.device, u[0], u[1], u[2], u[3], u[4], u[5], u[6],
+		    u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15],
+		    (int)sizeof(fs->super->s_volume_name),
+		    fs->super->s_volume_name);
+	}
 	d->src.maxino = fs->super->s_inodes_count;
 	if (fs->blocksize > 65536 || fs->blocksize < 1024) {
 		msg("%s: unsupported block size %u\n", d->src.device,

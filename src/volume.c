@@ -152,6 +152,7 @@ volume_open(struct dump *d)
 	char why[512];
 
 	for (;;) {
+		policy_guard(d);
 		if (media_is_source(d, v->name)) {
 			msg("Cannot open output \"%s\": it is the filesystem "
 			    "being dumped\n", v->name);
@@ -295,6 +296,22 @@ volume_report_ring(struct dump *d)
 	}
 }
 
+/* Ask for volume n, saying what its slot or file holds now if that can
+ * be read (a drive is not read while the operator changes its tape). */
+static void
+volume_mount(struct dump *d, unsigned n, const char *why)
+{
+	struct onmedia om;
+
+	policy_peek(d, n, &om);
+	if (om.what != HOLDS_UNKNOWN) {
+		msg("Volume %u now holds %s\n", n, om.text);
+		d->asking = &om;
+	}
+	volume_ask(d, Q_MOUNT, why, ask_mount, NCHOICES(ask_mount));
+	d->asking = NULL;
+}
+
 /*
  * The end-of-volume routine of dump: run the -F script, and unless it
  * says the next volume is ready (or -M or a -f list names it), ask the
@@ -347,7 +364,7 @@ volume_change(struct dump *d, unsigned n)
 	} else {
 		snprintf(why, sizeof(why), "Change Volumes: Mount volume #%u",
 		    n);
-		volume_ask(d, Q_MOUNT, why, ask_mount, NCHOICES(ask_mount));
+		volume_mount(d, n, why);
 	}
 }
 

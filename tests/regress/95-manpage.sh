@@ -34,8 +34,15 @@ while IFS= read -r name; do
 	    { echo "opconsole key '$name' is not in $cpage" >&2; bad=1; }
 done < <(sed -n "s/^[[:space:]]*{ [^,]*, \"\([^\"]*\)\", \".*/\1/p" "$top/ui/keys.c")
 [ "$n" -ge 8 ] || { echo "found only $n keys in ui/keys.c" >&2; bad=1; }
+# Every keyword the policy parser knows has its entry in the policy's page.
+rpage="$top/man/opdump-rotation.5"
+kw=$(grep -o 'strcmp(key, "[a-z-]*")' "$top/src/policy.c" | sed 's/.*"\(.*\)")/\1/')
+[ "$(echo "$kw" | wc -w)" -ge 3 ] || { echo "found only: $kw in src/policy.c" >&2; bad=1; }
+for k in $kw; do
+	grep -q "^\.It Cm $k\b" "$rpage" || { echo "policy keyword $k is not in $rpage" >&2; bad=1; }
+done
 if command -v groff >/dev/null 2>&1; then
-	for p in "$page" "$cpage"; do
+	for p in "$page" "$cpage" "$rpage"; do
 		warn=$(groff -mandoc -Tutf8 -ww -z "$p" 2>&1)
 		[ -z "$warn" ] || { echo "groff: $p: $warn" >&2; bad=1; }
 	done
