@@ -293,6 +293,13 @@ dialog_body(const struct dialog *d, struct dline *l, int w)
 		    d->q.onmedia);
 		n = dialog_wrap(l, n, on, w);
 	}
+	if (d->q.protect[0] != '\0' &&
+	    strcmp(d->q.protect, CTL_PR_DUMP) != 0) {
+		snprintf(on, sizeof(on), "PROTECTED (%s): do not overwrite "
+		    "it; mount another volume", d->q.protect);
+		for (i = n, n = dialog_wrap(l, n, on, w); i < n; i++)
+			l[i].attr = A_BOLD;
+	}
 	l[n++].text[0] = '\0';
 	for (i = 0; (cw = ctl_choice(&d->q, i)) != NULL; i++) {
 		pr = ctl_prompt(&d->q, i);

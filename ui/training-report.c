@@ -291,6 +291,7 @@ static void
 volumes_report(const struct training *t, FILE *f)
 {
 	const struct tr_volume *v;
+	char buf[16];
 	long long cap;
 	int i;
 
@@ -309,8 +310,11 @@ volumes_report(const struct training *t, FILE *f)
 	}
 	if (t->nnote > 0)
 		fprintf(f, "\nWhat the engine said (the notable lines)\n");
-	for (i = 0; i < t->nnote; i++)
-		wrap(f, "  ", t->note[i]);
+	for (i = 0; i < t->nnote; i++) {	/* "HH:MM:SS text" */
+		snprintf(buf, sizeof(buf), "  %.9s", t->note[i]);
+		wrap(f, buf, t->note[i] + strcspn(t->note[i], " ") +
+		    (t->note[i][strcspn(t->note[i], " ")] == ' '));
+	}
 }
 
 /* The whole report.  Returns 0, or -1 on a write error. */

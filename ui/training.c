@@ -206,6 +206,9 @@ notable(const char *text)
 	static const char *const words[] = { "End of tape", "rror",
 	    "ewrit", "rotect", "bort", "training:", "verwr", "holds",
 	    "cannot", "failed" };
+
+	if (strstr(text, "holds nothing") != NULL)
+		return 0;
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -236,7 +239,7 @@ training_gather(struct training *t, const struct model *m)
 		when = (time_t)l->time;
 		localtime_r(&when, &tm);
 		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-		snprintf(t->note[t->nnote++], TR_LINE, "%s %.200s", hms,
+		snprintf(t->note[t->nnote++], TR_LINE, "%.8s %.240s", hms,
 		    l->text);
 	}
 }

@@ -3,9 +3,9 @@
 # under tmux, answered correctly with scripted keys, and ends on the
 # debrief screen with a report that lists each question, the trainee's
 # answer and its response time, no mistakes, and a set that restore
-# rebuilds exactly.  Then the write-error scenario answered wrongly (abort)
-# is graded as a mistake, and bad scenario files are refused with their
-# file and line.
+# rebuilds exactly.  Then wrong answers are graded as mistakes (override
+# of the protected volume, abort of a write error that a rewrite gets
+# past), and bad scenario files are refused with their file and line.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/console.sh"
@@ -89,7 +89,45 @@ grep -A4 '1\. at .*write, volume 1' "$TESTTMP/werr.txt" |
     grep -q 'Answer: rewrite, by trainee' ||
     fail "werr: the write error's answer is not in the report"
 
-# The same, answered abort: a mistake, and no set to restore.
+# A protected volume in slot 2: the mount dialog says what it holds, the
+# protect dialog is answered retry, the robot shelves the cartridge and
+# the dump goes on onto a blank one.
+tr_start prot protected-volume
+con_wait prot "Mount TRAIN-1 volume 2"
+con_has prot "On the device now: a dump: TRAIN-2 volume 1, level 0" \
+    "PROTECTED ("
+con_answer prot y
+con_wait prot "Volume 2 holds a protected dump"
+con_has prot "[r] retry" "[o] override" "[a] abort"
+con_answer prot r
+tr_passed prot 2 0
+r=$TESTTMP/prot.txt
+grep -q '^     Answer: retry, by trainee' "$r" &&
+    grep -q '^     Protected: lastfull\|^     Protected: young' "$r" &&
+    grep -q 'training: the cartridge in slot 2 went to the shelf' "$r" ||
+    { cat "$r" >&2; fail "prot: the retry and the swap are not reported"; }
+ls "$TESTTMP"/prot/shelf/vol002.* >/dev/null 2>&1 ||
+    fail "prot: the protected cartridge is not on the shelf"
+"$RESTORE" -t -f "$(ls "$TESTTMP"/prot/shelf/vol002.*)" </dev/null \
+    2>/dev/null | grep -q 'archive.bin' ||
+    fail "prot: the shelved cartridge no longer holds its dump"
+
+# The same, answered override: the earlier dump is lost, a mistake.
+tr_start over protected-volume
+tr_mount over 2
+con_wait over "Volume 2 holds a protected dump"
+con_answer over o
+con_wait over "Training debrief" 120
+con_has over "NOT PASSED, 1 mistake; the set restores exactly"
+r=$TESTTMP/over/report.txt
+grep -q '^     MISTAKE: overwrote a protected volume' "$r" &&
+    grep -q '^Verdict:  NOT PASSED: 1 mistake, and the set restores exactly' \
+    "$r" || { cat "$r" >&2; fail "over: the override is not a mistake"; }
+con_keys over q
+rc=$(con_rc over)
+[ "$rc" = 0 ] || fail "over: opconsole exit status $rc, not 0"
+
+# The write error answered abort: a mistake, and no set to restore.
 tr_start wrong write-error
 con_wait wrong "Write error on volume 1"
 con_answer wrong a
