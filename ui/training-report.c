@@ -231,25 +231,19 @@ event_report(const struct tr_event *e, int n, FILE *f)
 static void
 header_report(const struct training *t, FILE *f)
 {
-	char when[64], cmd[2048];
+	char when[64];
 	struct tm tm;
-	int i;
 
 	gmtime_r(&t->started, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(f, "opconsole training report\n"
 	    "=========================\n\n");
-	fprintf(f, "Scenario: %s\n  (%s)\n", t->sc.name, t->sc.path);
+	fprintf(f, "Scenario: %s\n", t->sc.name);
+	wrap(f, "          ", t->sc.path);
 	if (t->sc.brief[0] != '\0')
 		wrap(f, "Brief:    ", t->sc.brief);
-	fprintf(f, "Trainee:  %s\nStarted:  %s\nScratch:  %s\n",
-	    t->who[0] != '\0' ? t->who : "?", when, t->scratch);
-	snprintf(cmd, sizeof(cmd), "opdump");
-	for (i = 0; i < t->argc; i++)
-		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " %s",
-		    t->argv[i]);
-	wrap(f, "Dump:     ", cmd);
-	fprintf(f, "\n");
+	fprintf(f, "Trainee:  %s\nStarted:  %s\n\n",
+	    t->who[0] != '\0' ? t->who : "?", when);
 }
 
 /* The result of the dump and of the restore. */
@@ -267,6 +261,7 @@ result_report(const struct training *t, FILE *f)
 	wrap(f, "Result:   ", buf);
 	wrap(f, "Restore:  ", t->verdict[0] != '\0' ? t->verdict :
 	    "not tried");
+	fprintf(f, "\n");
 }
 
 /* The planned size of volume v in KiB from the scenario, 0 = unlimited. */
@@ -317,21 +312,25 @@ volumes_report(const struct training *t, FILE *f)
 	}
 }
 
-/* The whole report.  Returns 0, or -1 on a write error. */
-int
-tr_report(struct training *t, FILE *f)
+/* Verdict first, then the mistakes: what the trainer reads first. */
+static void
+verdict_report(const struct training *t, FILE *f)
 {
 	char buf[64];
 	int i, n = 0;
 
-	header_report(t, f);
-	result_report(t, f);
-	volumes_report(t, f);
-	fprintf(f, "\nQuestions and answers (%d)\n", t->nev);
-	if (t->nev == 0)
-		fprintf(f, "  none: the dump asked nothing\n");
 	for (i = 0; i < t->nev; i++)
-		event_report(&t->ev[i], i + 1, f);
+		n += t->ev[i].remark[0] != '\0';
+	fprintf(f, "Verdict:  %s, %s\n", t->mistakes == 0 && t->exact == 1 ?
+	    "PASSED: no mistakes" : t->mistakes == 0 ?
+	    "NOT PASSED: no mistakes" : t->mistakes == 1 ?
+	    "NOT PASSED: 1 mistake" : "NOT PASSED: mistakes were made",
+	    t->exact == 1 ? "and the set restores exactly" :
+	    t->status != 0 ? "and the dump did not finish" :
+	    "but the set does NOT restore exactly");
+	if (n > 0)
+		fprintf(f, "          (%d note%s below)\n", n, n == 1 ? "" :
+		    "s");
 	fprintf(f, "\nMistakes (%d)\n", t->mistakes);
 	if (t->mistakes == 0)
 		fprintf(f, "  none\n");
@@ -341,17 +340,29 @@ tr_report(struct training *t, FILE *f)
 			    i + 1, t->ev[i].kind);
 			wrap(f, buf, t->ev[i].mistake);
 		}
+}
+
+/* The whole report.  Returns 0, or -1 on a write error. */
+int
+tr_report(struct training *t, FILE *f)
+{
+	char cmd[2048];
+	int i;
+
+	header_report(t, f);
+	result_report(t, f);
+	verdict_report(t, f);
+	fprintf(f, "\nQuestions and answers (%d)\n", t->nev);
+	if (t->nev == 0)
+		fprintf(f, "  none: the dump asked nothing\n");
 	for (i = 0; i < t->nev; i++)
-		n += t->ev[i].remark[0] != '\0';
-	fprintf(f, "\nVerdict:  %s, %s\n", t->mistakes == 0 && t->exact == 1 ?
-	    "PASSED: no mistakes" : t->mistakes == 0 ?
-	    "NOT PASSED: no mistakes" : t->mistakes == 1 ?
-	    "NOT PASSED: 1 mistake" : "NOT PASSED: mistakes were made",
-	    t->exact == 1 ? "and the set restores exactly" :
-	    t->status != 0 ? "and the dump did not finish" :
-	    "but the set does NOT restore exactly");
-	if (n > 0)
-		fprintf(f, "          (%d note%s above)\n", n, n == 1 ? "" :
-		    "s");
+		event_report(&t->ev[i], i + 1, f);
+	volumes_report(t, f);
+	fprintf(f, "\nScratch:  %s\n", t->scratch);
+	snprintf(cmd, sizeof(cmd), "opdump");
+	for (i = 0; i < t->argc; i++)
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " %s",
+		    t->argv[i]);
+	wrap(f, "Dump:     ", cmd);
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }

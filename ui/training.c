@@ -270,13 +270,22 @@ training_end(struct console *c)
 	return KF_REDRAW | KF_FULL;
 }
 
+/* The report below its title (the debrief screen has its own). */
+static const char *
+report_body(const struct training *t)
+{
+	const char *p = t->text != NULL ? strstr(t->text, "\n\n") : NULL;
+
+	return p != NULL ? p + 2 : t->text;
+}
+
 static int
 report_lines(const struct training *t)
 {
 	const char *p;
 	int n = 0;
 
-	for (p = t->text; p != NULL && *p != '\0'; p++)
+	for (p = report_body(t); p != NULL && *p != '\0'; p++)
 		n += *p == '\n';
 	return n;
 }
@@ -344,9 +353,9 @@ training_draw(struct console *c)
 	if (t == NULL || !t->debrief)
 		return 0;
 	erase();
-	screen_put(0, 0, COLS, A_REVERSE | A_BOLD, "%-*s", COLS,
-	    " Training debrief");
-	screen_put(0, 18, COLS - 18, A_REVERSE | A_BOLD, "%s", t->sc.name);
+	screen_put(0, 0, COLS, A_REVERSE | A_BOLD, "%-*s", COLS, "");
+	screen_put(0, 0, COLS, A_REVERSE | A_BOLD, " Training debrief: %s",
+	    t->sc.name);
 	screen_put(1, 1, COLS - 2, A_BOLD, "%s, %d mistake%s; the set %s",
 	    t->mistakes == 0 && t->exact == 1 ? "PASSED" : "NOT PASSED",
 	    t->mistakes, t->mistakes == 1 ? "" : "s", t->exact == 1 ?
@@ -354,7 +363,7 @@ training_draw(struct console *c)
 	    "does NOT restore exactly" : "was not finished");
 	screen_put(2, 1, COLS - 2, A_NORMAL, "Report: %s", t->report);
 	mvhline(3, 0, '-', COLS);
-	for (p = t->text, i = 0; p != NULL && *p != '\0' && i < t->top; i++)
+	for (p = report_body(t), i = 0; p != NULL && *p != '\0' && i < t->top; i++)
 		p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : "";
 	for (y = 4; p != NULL && *p != '\0' && y < LINES - 1; y++) {
 		len = (int)strcspn(p, "\n");
