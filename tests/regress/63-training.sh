@@ -65,6 +65,10 @@ tr_passed()
 
 # A clean three-volume dump: two volume changes.
 tr_start clean clean-3-volumes
+con_wait clean "Mount TRAIN-1 volume 2"
+con_keys clean d		# no detach in training: the dialog stays
+sleep 0.5
+con_wait clean "d would leave the dump without its debrief"
 tr_mount clean 2 3
 tr_passed clean 2 0
 grep -q '(exit 0), 3 volumes (the scenario plans 3)' "$TESTTMP/clean.txt" ||
