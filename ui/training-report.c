@@ -312,6 +312,30 @@ volumes_report(const struct training *t, FILE *f)
 	}
 }
 
+/* How fast the trainee answered: the mean and the slowest. */
+static void
+response_report(const struct training *t, FILE *f)
+{
+	long long sum = 0, ms, worst = -1;
+	int i, n = 0, which = 0;
+
+	for (i = 0; i < t->nev; i++) {
+		if (strcmp(t->ev[i].by, "trainee") != 0 || t->ev[i].id < 0)
+			continue;
+		ms = t->ev[i].answered_ms - t->ev[i].asked_ms;
+		sum += ms;
+		n++;
+		if (ms > worst) {
+			worst = ms;
+			which = i + 1;
+		}
+	}
+	if (n > 0)
+		fprintf(f, "Answers:  %d, in %lld.%lld s on average; the "
+		    "slowest %lld.%lld s (question %d)\n", n, sum / n / 1000,
+		    sum / n / 100 % 10, worst / 1000, worst / 100 % 10, which);
+}
+
 /* Verdict first, then the mistakes: what the trainer reads first. */
 static void
 verdict_report(const struct training *t, FILE *f)
@@ -331,6 +355,7 @@ verdict_report(const struct training *t, FILE *f)
 	if (n > 0)
 		fprintf(f, "          (%d note%s below)\n", n, n == 1 ? "" :
 		    "s");
+	response_report(t, f);
 	fprintf(f, "\nMistakes (%d)\n", t->mistakes);
 	if (t->mistakes == 0)
 		fprintf(f, "  none\n");

@@ -52,6 +52,8 @@ tr_passed()
 	[ "$(grep -cE '^     Answer: [a-z]+, by trainee, after [0-9]+\.[0-9] s$' \
 	    "$r")" = "$nq" ] ||
 	    { cat "$r" >&2; fail "$name: answers or response times missing"; }
+	grep -Eq "^Answers:  $nq, in [0-9]+\.[0-9] s on average; the slowest" \
+	    "$r" &&
 	grep -q '^Mistakes (0)$' "$r" &&
 	    grep -q '^Restore:  restores exactly: [0-9]* files' "$r" &&
 	    grep -q '^Verdict:  PASSED' "$r" ||

@@ -178,6 +178,8 @@ test_grading(void)
 	CHECK(strstr(text, "     Answer: yes, by trainee, after 0.") != NULL);
 	CHECK(strstr(text, "     Protected: young (it holds a dump younger "
 	    "than the policy's min-age)\n") != NULL);
+	CHECK(strstr(text, "Answers:  4, in 0.0 s on average; the slowest "
+	    "0.0 s (question ") != NULL);
 	CHECK(strstr(text, "Mistakes (4)\n  - question 2 (protect): overwrote")
 	    != NULL);
 	CHECK(strstr(text, "Verdict:  NOT PASSED: mistakes were made, and "
