@@ -47,3 +47,20 @@ tail -n 1 "$TESTTMP/status" | grep -q '^190 end status=0' ||
     fail "the status stream under valgrind does not end"
 [ -f "$TESTTMP/lib/vol002" ] && [ ! -f "$TESTTMP/lib/vol003" ] ||
     fail "expected two volumes: $(ls "$TESTTMP/lib")"
+
+# Volume inspection and the rotation policy: the first run's volume is
+# read (header parsed, libmagic in its child) and, being volume 1 of a
+# young set, refused with -q.
+rm -f "$TESTTMP"/vg.*.log
+printf 'set T-%%n\ncycle 2\nmin-age 1d\n' >"$TESTTMP/policy"
+"$TESTTMP/vgop" -q -0 -L T-1 --policy "$TESTTMP/policy" -f "$TESTTMP/lib/vol001" \
+    "$TESTTMP/img" </dev/null >/dev/null 2>"$TESTTMP/log"
+[ $? = 3 ] || { show "$TESTTMP/log"; fail "policy run: not refused"; }
+grep -q "it is protected" "$TESTTMP/log" || { show "$TESTTMP/log";
+    fail "policy run: no protection"; }
+for log in "$TESTTMP"/vg.*.log; do
+	[ -s "$log" ] || continue
+	show "$log"
+	fail "valgrind reported errors or leaks with a policy ($(basename "$log"))"
+done
+exit 0
