@@ -37,6 +37,11 @@
 #	ui/screen.c	opconsole: drawing the model with curses
 #	ui/dialog.c	opconsole: questions as dialogs
 #	ui/keys.c	opconsole: what each key does
+#	ui/training.c	opconsole --training: hooks, the debrief screen
+#	ui/training-scen.c	training scenario files
+#	ui/training-setup.c	the scratch ground: tree, image, library
+#	ui/training-verify.c	restore the trainee's set and compare it
+#	ui/training-report.c	grade the answers, write the report
 #
 # Targets: all check bench demo install uninstall clean.  `make check' and
 # `make demo' install what they need on Debian (tests/deps.sh).
@@ -102,7 +107,7 @@ $(BUILD)/libengine.a: $(ENGINE_OBJS)
 $(BUILD)/opdump: $(BUILD)/obj/main.o $(BUILD)/libengine.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/ui/%.o: ui/%.c ui/console.h include/control.h
+$(BUILD)/ui/%.o: ui/%.c ui/console.h ui/training.h include/control.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Iui $(CURSES_CFLAGS) -c -o $@ $<
 
@@ -126,6 +131,14 @@ $(BUILD)/ui-model-test: tests/unit/ui-model-test.c tests/unit/testhelp.h \
     $(BUILD)/ui/chan.o $(BUILD)/obj/ctl-proto.o
 	$(CC) $(ALL_CFLAGS) -Iui -Itests/unit $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/ui/chan.o $(BUILD)/obj/ctl-proto.o
+
+# The training scenario parser and report, without curses or an engine.
+$(BUILD)/training-test: tests/unit/training-test.c tests/unit/testhelp.h \
+    $(BUILD)/ui/training-scen.o $(BUILD)/ui/training-report.o \
+    $(BUILD)/obj/ctl-proto.o
+	$(CC) $(ALL_CFLAGS) -Iui -Itests/unit $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/ui/training-scen.o $(BUILD)/ui/training-report.o \
+	    $(BUILD)/obj/ctl-proto.o
 
 unit: $(UNIT_TESTS)
 

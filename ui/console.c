@@ -48,6 +48,8 @@ usage(FILE *f, int status)
 {
 	fprintf(f, "usage: opconsole [opdump options] filesystem\n"
 	    "       opconsole --attach [pid]\n"
+	    "       opconsole --training scenario [--scratch dir] "
+	    "[--report file]\n"
 	    "       opconsole --help | --version\n");
 	exit(status);
 }
@@ -110,8 +112,8 @@ exit_code(int status)
 }
 
 /* $OPDUMP, else the opdump beside this program, else opdump on PATH. */
-static void
-find_opdump(char *buf, size_t len)
+void
+console_opdump(char *buf, size_t len)
 {
 	const char *env = getenv("OPDUMP");
 	char self[PATH_MAX];
@@ -186,7 +188,7 @@ console_start(struct console *c, const char *rundir, int argc, char **argv)
 	int i, st;
 	pid_t pid;
 
-	find_opdump(opdump, sizeof(opdump));
+	console_opdump(opdump, sizeof(opdump));
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "opconsole: fork: %s\n", strerror(errno));
 		exit(1);
@@ -475,12 +477,14 @@ console_loop(struct console *c, int sigrd)
 			console_model(c);
 			dirty = 1;
 		}
+		flags |= training_end(c);
 		now = now_ms();
 		if ((dirty && now - last >= 250) || now - last >= 1000 ||
 		    (flags & KF_REDRAW)) {
 			if (flags & KF_FULL)
 				clearok(curscr, TRUE);
-			screen_draw(c);
+			if (!training_draw(c))
+				screen_draw(c);
 			last = now;
 			dirty = flags = 0;
 		}
@@ -528,6 +532,7 @@ main(int argc, char **argv)
 	static struct console c;
 	char rundir[PATH_MAX];
 	int sigrd, attach = argc > 1 && strcmp(argv[1], "--attach") == 0;
+	int train = argc > 1 && strcmp(argv[1], "--training") == 0;
 
 	setlocale(LC_ALL, "");
 	if (argc < 2)
@@ -549,6 +554,8 @@ main(int argc, char **argv)
 	}
 	c.fd = -1;
 	c.child_status = -1;
+	if (train)
+		training_start(&c, argc, argv);	/* sets OPDUMP_RUNDIR */
 	if (ctl_rundir(rundir, sizeof(rundir)) == -1) {
 		fprintf(stderr, "opconsole: run directory %s: %s\n", rundir,
 		    strerror(errno));
@@ -556,7 +563,10 @@ main(int argc, char **argv)
 	}
 	if (attach)
 		console_attach(&c, rundir, argc == 3 ? argv[2] : NULL);
-	else
+	else if (train) {
+		argv = training_argv(&c, &argc);
+		console_start(&c, rundir, argc, argv);
+	} else
 		console_start(&c, rundir, argc - 1, argv + 1);
 	console_tty(&c);
 	c.m.conn = CONN_UP;

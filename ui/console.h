@@ -16,6 +16,8 @@
 
 #include "control.h"
 
+struct training;
+
 #define MODEL_SLAVES	32		/* slave rows kept, by n */
 #define MODEL_LOGLINES	2000		/* log lines kept, the newest */
 
@@ -108,7 +110,24 @@ struct console {
 	char			 hint[128];	/* a one-off message */
 	time_t			 hint_until;
 	struct dialog		 dlg;
+	struct training		*train;		/* --training, or NULL */
 };
+
+/* console.c */
+void		 console_opdump(char *, size_t);
+
+/* training.c: the console's hooks for --training (all take c->train
+ * NULL as "not training"). */
+void		 training_start(struct console *, int, char **);
+char		**training_argv(struct console *, int *);
+void		 training_asked(struct console *, const struct ctl_question *);
+void		 training_answer(struct console *, const struct ctl_question *,
+		    const char *);
+void		 training_keyabort(struct console *);
+void		 training_settled(struct console *, const struct ctl_answered *);
+int		 training_end(struct console *);
+int		 training_key(struct console *, int);
+int		 training_draw(struct console *);
 
 /* screen.c */
 void		 screen_init(struct console *);

@@ -70,6 +70,7 @@ dialog_settled(struct console *c)
 		    a->choice[0] != '\0' ? a->choice : "none",
 		    a->by[0] != '\0' ? " by " : "", a->by);
 		model_log_add(&c->m, time(NULL), line);
+		training_settled(c, a);
 	}
 	d->open = 0;
 	c->alert_on = 0;
@@ -93,8 +94,10 @@ dialog_sync(struct console *c)
 		d->open = 0;
 		return;
 	}
-	if (m->have_question && (!d->open || d->local))
+	if (m->have_question && (!d->open || d->local)) {
 		dialog_open(d, &m->question, 0);
+		training_asked(c, &m->question);
+	}
 }
 
 /* Key a or ^C: ask before aborting, unless the engine is asking already. */
@@ -153,11 +156,13 @@ dialog_confirm(struct console *c)
 		}
 		snprintf(line, sizeof(line), "abort requested by %s", ab.by);
 		model_log_add(&c->m, time(NULL), line);
+		training_keyabort(c);
 		return;
 	}
 	memset(&an, 0, sizeof(an));
 	an.id = d->q.id;
 	snprintf(an.choice, sizeof(an.choice), "%s", w);
+	training_answer(c, &d->q, w);	/* first: it may swap a volume */
 	if (chan_send(c->fd, CTL_ANSWER, &an) == -1)
 		console_hint(c, "Could not send the answer to the engine");
 	else
@@ -218,13 +223,18 @@ dialog_key(struct console *c, int key)
 
 /* The title of each kind of question. */
 static void
-dialog_title(const struct ctl_question *q, char *buf, size_t len)
+dialog_title(const struct console *c, const struct ctl_question *q,
+    char *buf, size_t len)
 {
-	const char *k = q->kind;
+	const char *k = q->kind, *label = c->m.have_hello ?
+	    c->m.hello.label : "";
 	long long v = (long long)q->volume;
 
 	if (strcmp(k, CTL_Q_MOUNT) == 0)
-		snprintf(buf, len, "Mount volume %lld", v);
+		snprintf(buf, len, "Mount %.40s%svolume %lld", label,
+		    label[0] != '\0' ? " " : "", v);
+	else if (strcmp(k, CTL_Q_PROTECT) == 0)
+		snprintf(buf, len, "Volume %lld holds a protected dump", v);
 	else if (strcmp(k, CTL_Q_WRITE) == 0)
 		snprintf(buf, len, "Write error on volume %lld", v);
 	else if (strcmp(k, CTL_Q_OPEN) == 0)
@@ -283,6 +293,13 @@ dialog_body(const struct dialog *d, struct dline *l, int w)
 		    d->q.onmedia);
 		n = dialog_wrap(l, n, on, w);
 	}
+	if (d->q.protect[0] != '\0' &&
+	    strcmp(d->q.protect, CTL_PR_DUMP) != 0) {
+		snprintf(on, sizeof(on), "PROTECTED (%s): do not overwrite "
+		    "it; mount another volume", d->q.protect);
+		for (i = n, n = dialog_wrap(l, n, on, w); i < n; i++)
+			l[i].attr = A_BOLD;
+	}
 	l[n++].text[0] = '\0';
 	for (i = 0; (cw = ctl_choice(&d->q, i)) != NULL; i++) {
 		pr = ctl_prompt(&d->q, i);
@@ -325,7 +342,7 @@ dialog_draw(struct console *c)
 	y = LINES - 1 - h > 0 ? LINES - 1 - h : 0;
 	x = (COLS - w) / 2 > 0 ? (COLS - w) / 2 : 0;
 	screen_box(y, x, h, w);
-	dialog_title(&c->dlg.q, title, sizeof(title));
+	dialog_title(c, &c->dlg.q, title, sizeof(title));
 	screen_put(y, x + 2, w - 4, A_BOLD, " %s ", title);
 	for (i = 0; i < n; i++)
 		screen_put(y + 1 + i, x + 2, w - 4, l[i].attr, "%s",

@@ -30,11 +30,16 @@ console_hint(struct console *c, const char *text)
 	c->hint_until = time(NULL) + 4;
 }
 
+/* A training run cannot be left running: its report needs the console. */
 static int
 key_detach(struct console *c, int key)
 {
-	(void)c;
 	(void)key;
+	if (c->train != NULL) {
+		console_hint(c, "Training: d would leave the dump without its "
+		    "debrief; not now");
+		return KF_REDRAW;
+	}
 	return KF_DETACH;
 }
 
@@ -139,6 +144,8 @@ keys_handle(struct console *c, int key)
 
 	if (key == KEY_RESIZE)
 		return KF_REDRAW | KF_FULL;
+	if ((f = training_key(c, key)) >= 0)
+		return f;
 	c->alert_on = 0;
 	if (c->help) {
 		c->help = 0;

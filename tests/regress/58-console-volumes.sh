@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # opconsole runs a three-volume dump to the virtual tape library at 80x24
 # on a terminal without colour (TERM=vt100, NO_COLOR).  Each volume change
-# is a dialog: the screen shows the slave rows, the volume numbers, the ETA
+# is a dialog titled with the label and the volume ("Mount weekly volume
+# 2"): the screen shows the slave rows, the volume numbers, the ETA
 # and the dialog's text; stray keys (Enter, space, a letter that is not a
 # choice) answer nothing; "y" then Enter mounts the next volume.  At the
 # end the history lists the three volumes, "q" leaves with status 0 and
@@ -14,7 +15,7 @@ con_setup 'capacity 3600\nrate 3000\n'
 
 CON_TERM=vt100 CON_ENV="NO_COLOR=1" \
     con_start c -- -0 -L weekly -f "vtape:$lib" "$TESTTMP/img"
-con_wait c "Mount volume 2"
+con_wait c "Mount weekly volume 2"
 con_has c "slave 0" "slave 1" "slave 2" "Volume 1" "ETA" "[y] yes" \
     "[a] abort" "Pass IV" "weekly" "$lib/vol002"
 # The slave rows carry a pid and a state word.
@@ -27,11 +28,11 @@ con_keys c Enter
 con_keys c Space
 con_keys c x
 sleep 1
-con_wait c "Mount volume 2"
+con_wait c "Mount weekly volume 2"
 [ ! -e "$lib/vol002" ] || fail "a stray key answered the dialog"
 
 con_answer c y
-con_wait c "Mount volume 3"
+con_wait c "Mount weekly volume 3"
 con_has c "Volume 2" "Vol 1"
 con_answer c y
 con_wait c "DUMP IS DONE"
