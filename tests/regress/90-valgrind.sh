@@ -30,6 +30,22 @@ done
     fail "valgrind did not follow the slaves"
 verify "$TESTTMP/vol" "$TESTTMP/corpus"
 
+# -z: the slaves' compressor and the master's libmagic (the corpus has a
+# file of 3 MiB) under valgrind too.
+rm -f "$TESTTMP"/vg.*.log
+OPDUMP=$TESTTMP/vgop run_opdump "$TESTTMP/zvol" -z "$TESTTMP/img"
+for log in "$TESTTMP"/vg.*.log; do
+	[ -s "$log" ] || continue
+	show "$log"
+	fail "valgrind reported errors or leaks with -z ($(basename "$log"))"
+done
+run_restore "$TESTTMP/zvol" "$TESTTMP/zrestored"
+grep -v '^Dump tape is compressed\.$' "$TESTTMP/restore.$SEQ.log" \
+    >"$TESTTMP/restore.$SEQ.log.real"
+[ -s "$TESTTMP/restore.$SEQ.log.real" ] || RESTORE_COMPLAINED=
+compare "$TESTTMP/corpus" "$TESTTMP/zrestored"
+rm -rf "$TESTTMP/zvol" "$TESTTMP/zrestored"
+
 rm -f "$TESTTMP"/vg.*.log
 mkdir "$TESTTMP/lib" && echo "capacity 4000" >"$TESTTMP/lib/plan"
 echo yes >"$TESTTMP/answers"
