@@ -74,10 +74,14 @@ fi
 con_start three -- --attach "$pid"
 con_wait three "Mount volume 2"
 tmux -S "$TSOCK" kill-session -t three
-sleep 1
+# A loaded machine may take a while to deliver the hangup.
+for ((i = 0; i < 100; i++)); do
+	pgrep -f -- "opconsole --attach $pid" >/dev/null || break
+	sleep 0.1
+done
 kill -0 "$pid" 2>/dev/null || fail "the engine stopped when a terminal died"
 pgrep -f -- "opconsole --attach $pid" >/dev/null &&
-    fail "the console outlived its terminal"
+    fail "the console outlived its terminal by 10 s"
 
 con_start two -- --attach
 con_wait two "Mount volume 2"
