@@ -364,6 +364,18 @@ console_quit(struct console *c)
 	exit(1);
 }
 
+/*
+ * The terminal is gone: leave at once.  _exit, not exit: there is nobody
+ * to tell anything, and exit's handlers (LeakSanitizer's, in the ASan
+ * build) can hang a process whose terminal was just hung up.
+ */
+static void __attribute__((noreturn))
+console_hangup(void)
+{
+	endwin();
+	_exit(0);
+}
+
 /* Act on the signals the handler queued.  Returns KF_* flags. */
 static int
 console_signals(struct console *c, int sigrd)
@@ -380,8 +392,7 @@ console_signals(struct console *c, int sigrd)
 				f |= KF_REDRAW | KF_FULL;
 				break;
 			case SIGHUP:
-				endwin();
-				exit(0);
+				console_hangup();
 			case SIGTERM:
 				console_detach(c);
 			case SIGCHLD:
@@ -424,10 +435,8 @@ console_keys(struct console *c, int *empty)
 			console_quit(c);
 	}
 	*empty = got ? 0 : *empty + 1;
-	if (*empty >= 3) {
-		endwin();
-		exit(0);
-	}
+	if (*empty >= 3)
+		console_hangup();
 	return f;
 }
 
@@ -498,10 +507,8 @@ console_loop(struct console *c, int sigrd)
 			flags |= console_signals(c, sigrd);
 		if (pfd[2].revents != 0)
 			console_socket(c);
-		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			endwin();
-			exit(0);
-		}
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			console_hangup();
 		if (pfd[0].revents & POLLIN)
 			flags |= console_keys(c, &empty);
 		if (flags != 0)
