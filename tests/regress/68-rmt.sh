@@ -86,4 +86,13 @@ grep -q "Dumping volume 2 on fakehost:$TESTTMP/eom002" "$TESTTMP/eom.err" ||
     fail "volume 1 is not cut at the limit: $(stat -c %s "$TESTTMP/eom001")"
 [ -f "$TESTTMP/eom003" ] || fail "expected 3 volumes or more"
 mvcheck "$TESTTMP/eom" "$TESTTMP/src" -b 10
+
+# Compressed blocks over rmt, on a -B/-M set (-B counts compressed KiB).
+RSH=$TESTTMP/plain mvdump "$TESTTMP/z.err" -0 -z6 --verify -B 1500 -M \
+    -f "fakehost:$TESTTMP/z" || { show "$TESTTMP/z.err"; fail "-z over rmt"; }
+check_done 0 "$TESTTMP/z.err" "-z over rmt"
+grep -q "Compressing output at transformation level 6 (zlib)" \
+    "$TESTTMP/z.err" || { show "$TESTTMP/z.err"; fail "-z: not compressed"; }
+[ -f "$TESTTMP/z002" ] || fail "-z over rmt: expected 2 volumes or more"
+mvcheck "$TESTTMP/z" "$TESTTMP/src"
 exit 0

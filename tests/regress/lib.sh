@@ -450,7 +450,9 @@ run_restore()
 restore_check()
 {
 	RESTORE_COMPLAINED=
-	grep -v '^[^ ]*restore: cannot open /dev/tty: ' "$1" >"$1.real"
+	# "Dump tape is compressed." announces a compressed set.
+	grep -v -e '^[^ ]*restore: cannot open /dev/tty: ' \
+	    -e '^Dump tape is compressed\.$' "$1" >"$1.real"
 	[ -s "$1.real" ] && RESTORE_COMPLAINED="$2 complained"
 	return 0
 }
