@@ -141,6 +141,7 @@ void		 dialog_sync(struct console *);
 void		 dialog_open_abort(struct console *);
 int		 dialog_key(struct console *, int);
 void		 dialog_draw(struct console *);
+void		 dialog_who(char *, size_t);
 
 /* keys.c */
 int		 keys_handle(struct console *, int);

@@ -121,8 +121,9 @@ dialog_open_abort(struct console *c)
 	dialog_open(&c->dlg, &q, 1);
 }
 
-/* Who aborts: user@tty, for the engine's log. */
-static void
+/* Who sits at the console: user@tty, for the engine's log and the
+ * training report. */
+void
 dialog_who(char *buf, size_t len)
 {
 	struct passwd *pw = getpwuid(getuid());

@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,19 +29,6 @@ training_usage(void)
 	fprintf(stderr, "usage: opconsole --training SCENARIO "
 	    "[--scratch DIR] [--report FILE]\n");
 	exit(1);
-}
-
-/* user@tty: who sat at the console. */
-static void
-training_who(char *buf, size_t len)
-{
-	struct passwd *pw = getpwuid(getuid());
-	const char *tty = ttyname(STDIN_FILENO);
-
-	if (tty != NULL && strncmp(tty, "/dev/", 5) == 0)
-		tty += 5;
-	snprintf(buf, len, "%s@%s", pw != NULL ? pw->pw_name : "?",
-	    tty != NULL ? tty : "?");
 }
 
 /*
@@ -81,7 +67,7 @@ training_start(struct console *c, int argc, char **argv)
 		fprintf(stderr, "opconsole: training: %s\n", err);
 		exit(1);
 	}
-	training_who(t.who, sizeof(t.who));
+	dialog_who(t.who, sizeof(t.who));
 	t.status = -1;
 	t.exact = -1;
 	t.started = time(NULL);
