@@ -14,7 +14,8 @@
 #	src/xattr.c	extended attributes and ACLs as restore reads them
 #	src/tapefmt.c	header checksum, inode image, map sizes
 #	src/stream.c	record numbering, volume header, maps, trailer
-#	src/ring.c	the slave processes that read and write tape blocks
+#	src/ring.c	the slave ring: the master's side, in order
+#	src/ring-slave.c the slaves: read, compress, wait, write tape blocks
 #	src/compress.c	-z, -j: compressed blocks as restore reads them
 #	src/media.c	the output: file, pipe or tape device
 #	src/estimate.c	size estimate and the volume size model
@@ -78,7 +79,8 @@ LIBS		= $(PKG_LIBS) -lmagic $(Z_LIBS)
 
 ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/traverse.c src/dumpino.c src/dirconv.c src/xattr.c \
-		  src/tapefmt.c src/stream.c src/ring.c src/media.c \
+		  src/tapefmt.c src/stream.c src/ring.c src/ring-slave.c \
+		  src/media.c \
 		  src/estimate.c src/dumpdates.c src/lastdump.c src/exclude.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
@@ -96,7 +98,7 @@ UNIT_TESTS	= $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*-test.c
 all: $(BUILD)/opdump $(BUILD)/opconsole $(BUILD)/treecmp $(BUILD)/tapels
 
 $(BUILD)/obj/%.o: src/%.c include/opdump.h include/dumprestore.h \
-    include/control.h include/board.h
+    include/control.h include/board.h include/ring.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 

@@ -29,44 +29,9 @@
 
 #include "opdump.h"
 #include "board.h"
+#include "ring.h"
 
-#define OFF_MASK	(~(int64_t)RING_OFF_RAW)
-#define OFF_INLINE	(-1)	/* the record is already in the buffer */
-#define OFF_HEADER	(-2)	/* the same, and it is a header */
 #define RING_REQ_BYTES	(256 * 1024)
-
-enum { CMD_QUIT = 0, CMD_WRITE = 1 };
-
-/* A slave's exit status when the ring broke around it, not its fault. */
-#define SLAVE_BROKEN	4
-#define SLAVE_NOMEM	5	/* no memory for compressing */
-
-struct ring_cmd {
-	uint32_t	 op;
-	uint32_t	 nrec;
-};
-
-struct ring_result {
-	int32_t		 status;	/* RING_OK, RING_EOM, RING_WERR */
-	int32_t		 err;
-	int64_t		 written;
-	uint32_t	 recs;		/* records of it on the volume */
-	uint32_t	 readerrs;
-	uint64_t	 readerr_off;
-};
-
-struct slave {
-	pid_t		 pid;
-	int		 cmd;		/* master writes commands here */
-	int		 res;		/* master reads results here */
-	int		 busy;		/* a block is in flight */
-	uint64_t	 first;		/* volume record number of its first */
-	uint32_t	 nrec;		/* records in flight */
-	int		 ntrec;		/* records per tape block */
-	int		 reqrec;	/* records per request */
-	int64_t		*offs;		/* shared: source offset per record */
-	uint8_t		*block;		/* shared: the tape block */
-};
 
 struct ring {
 	struct slave	*sl;
@@ -83,210 +48,6 @@ struct ring {
 	const struct ring_out *out;
 	struct ring_status st;
 };
-
-/* write(2) all of buf, retrying short writes and EINTR. */
-static int
-write_full(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* read(2) exactly len bytes; returns 0, 1 at end of file, or -1. */
-static int
-read_full(int fd, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = read(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			return 1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * Fill the data records of a block from the source.  Records whose
- * offsets follow each other are read with one pread.  A failed or short
- * read leaves zeros and is counted: the block still goes out, as in dump.
- */
-static void
-slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
-    struct ring_result *r)
-{
-	int i = 0, j;
-	ssize_t got;
-	size_t len;
-
-	while (i < nrec) {
-		if (offs[i] < 0) {
-			i++;
-			continue;
-		}
-		for (j = i + 1; j < nrec && offs[j] >= 0 &&
-		    (offs[j] & OFF_MASK) == (offs[j - 1] & OFF_MASK) + TP_BSIZE;
-		    j++)
-			;
-		len = (size_t)(j - i) * TP_BSIZE;
-		got = pread(src, block + (size_t)i * TP_BSIZE, len,
-		    offs[i] & OFF_MASK);
-		if (got != (ssize_t)len) {
-			memset(block + (size_t)i * TP_BSIZE + (got > 0 ? got : 0),
-			    0, len - (size_t)(got > 0 ? got : 0));
-			r->readerrs++;
-			r->readerr_off = (uint64_t)(offs[i] & OFF_MASK);
-		}
-		i = j;
-	}
-}
-
-/* The source offset of the last disk record of a block, or -1. */
-static int64_t
-slave_lastoff(const int64_t *offs, int nrec)
-{
-	while (nrec-- > 0)
-		if (offs[nrec] >= 0)
-			return offs[nrec] & OFF_MASK;
-	return -1;
-}
-
-/*
- * Write len bytes, tape blocks of bsize.  A tape gets exactly one write(2)
- * per block; other outputs retry short writes.  A write of 0 bytes or
- * ENOSPC is end of media.
- */
-static void
-slave_write(const struct ring_out *out, const uint8_t *block, size_t len,
-    size_t bsize, struct ring_result *r)
-{
-	size_t done = 0, want;
-	enum out_kind kind = out->kind;
-	ssize_t n;
-
-	while (done < len) {
-		/* A tape block is one write; a tail of a block is retried. */
-		want = kind == OUT_TAPE ? bsize - done % bsize : len - done;
-		if (want > len - done)
-			want = len - done;
-		n = out->write != NULL ?
-		    out->write(out->arg, out->fd, block + done, want) :
-		    write(out->fd, block + done, want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == 0 || (n == -1 && errno == ENOSPC)) {
-			r->status = RING_EOM;
-			break;
-		}
-		if (n == -1) {
-			r->status = RING_WERR;
-			r->err = errno;
-			break;
-		}
-		done += (size_t)n;
-		if (kind == OUT_TAPE && (size_t)n < want) {
-			r->status = RING_EOM;
-			break;
-		}
-	}
-	r->written = (int64_t)done;
-}
-
-/*
- * Write the compressed blocks, each with one write(2) on a tape.  Only
- * whole blocks count: restore cannot read a piece of one, so a piece that
- * reached a file (or the library) is cut off again, and the whole block
- * goes on the next volume.
- */
-static void
-slave_write_z(const struct ring_out *out, const struct zwork *w, int nrec,
-    int ntrec, struct ring_result *r)
-{
-	off_t pos = lseek(out->fd, 0, SEEK_CUR);
-	size_t off = 0;
-	int k;
-
-	for (k = 0; k < w->nblk; k++) {
-		slave_write(out, w->buf + off, w->len[k], w->len[k], r);
-		if (r->status != RING_OK) {
-			if (r->written > 0 && pos != -1)
-				(void)ftruncate(out->fd, pos + (off_t)off);
-			break;
-		}
-		off += w->len[k];
-		r->recs += (uint32_t)(nrec - k * ntrec < ntrec ?
-		    nrec - k * ntrec : ntrec);
-	}
-	r->written = (int64_t)off;
-}
-
-/*
- * The body of a slave; never returns.  After a failed write it keeps the
- * token: the blocks behind its own must not reach this volume.
- */
-static void
-slave_main(struct slave *s, int me, int src, int tokin, int tokout,
-    const struct ring_out *out)
-{
-	struct ring_cmd c;
-	struct ring_result r;
-	struct zwork w;
-	char tok;
-
-	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
-	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
-	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
-	if (compress_work_open(&w, out->zmethod, out->zlevel, s->reqrec,
-	    s->ntrec, me == 0) == -1)
-		_exit(SLAVE_NOMEM);
-	board_slave(me, (int)getpid(), BS_IDLE);
-	while (read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
-		memset(&r, 0, sizeof(r));
-		board_slave(me, 0, BS_READING);
-		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
-		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
-		if (w.z != NULL)
-			compress_work(&w, s->block, s->offs, (int)c.nrec,
-			    s->ntrec);
-		board_slave(me, 0, BS_WAITING);
-		if (read_full(tokin, &tok, 1) != 0)
-			_exit(SLAVE_BROKEN);	/* the slave before us is gone */
-		board_slave(me, 0, BS_WRITING);
-		if (w.z != NULL) {
-			slave_write_z(out, &w, (int)c.nrec, s->ntrec, &r);
-		} else {
-			slave_write(out, s->block, (size_t)c.nrec * TP_BSIZE,
-			    (size_t)s->ntrec * TP_BSIZE, &r);
-			r.recs = (uint32_t)(r.written / TP_BSIZE);
-		}
-		board_slave_io(me, -1, r.recs / (uint32_t)s->ntrec);
-		board_slave(me, 0, r.status == RING_OK ? BS_IDLE :
-		    r.status == RING_EOM ? BS_EOM : BS_ERROR);
-		if ((r.status == RING_OK && write_full(tokout, &tok, 1) == -1) ||
-		    write_full(s->res, &r, sizeof(r)) == -1)
-			_exit(SLAVE_BROKEN);
-	}
-	compress_work_close(&w);
-	_exit(0);
-}
 
 /*
  * The descriptors of the ring, as created before any fork: per slave a
@@ -427,7 +188,7 @@ ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 		f[i].cmd[1] = f[i].res[0] = -1;
 	}
 	/* Slave 0 holds the token first. */
-	if (write_full(f[0].tok[1], &tok, 1) == -1)
+	if (ring_write_full(f[0].tok[1], &tok, 1) == -1)
 		goto fail;
 	fds_close_all(f, n, -1);
 	free(f);
@@ -530,7 +291,7 @@ ring_collect(struct ring *r)
 		if (pfd[r->oldest].revents & (POLLIN | POLLHUP | POLLERR))
 			break;
 	}
-	if ((rc = read_full(s->res, &res, sizeof(res))) != 0)
+	if ((rc = ring_read_full(s->res, &res, sizeof(res))) != 0)
 		return rc == 1 ? ring_died(r, r->oldest) :
 		    ring_fail(r, RING_SYSERR, errno, r->oldest);
 	s->busy = 0;
@@ -562,7 +323,7 @@ ring_dispatch(struct ring *r)
 	struct ring_cmd c = { CMD_WRITE, (uint32_t)r->fill };
 	struct slave *s = &r->sl[r->cur];
 
-	if (write_full(s->cmd, &c, sizeof(c)) == -1)
+	if (ring_write_full(s->cmd, &c, sizeof(c)) == -1)
 		return ring_died(r, r->cur);
 	s->busy = 1;
 	s->nrec = (uint32_t)r->fill;
@@ -711,7 +472,7 @@ ring_finish(struct ring *r)
 		return -1;
 	}
 	for (i = 0; i < r->n; i++) {
-		(void)write_full(r->sl[i].cmd, &quit, sizeof(quit));
+		(void)ring_write_full(r->sl[i].cmd, &quit, sizeof(quit));
 		close(r->sl[i].cmd);
 		r->sl[i].cmd = -1;
 	}
