@@ -230,7 +230,9 @@ void	 verbose(struct dump *, const char *, ...)
 const char *ctime_nonl(time_t, char *, size_t);
 
 /* source.c */
+#define SOURCE_UUIDLEN	37		/* 36 characters and the NUL */
 int	 source_open(struct dump *);
+void	 source_uuid(const struct dump *, char *, size_t);
 void	 source_close(struct dump *);
 
 /* ident.c */

@@ -71,7 +71,7 @@ void
 board_hello(struct dump *d)
 {
 	struct ctl_hello *h;
-	char uuid[40];
+	char uuid[SOURCE_UUIDLEN];
 
 	if (bd == NULL)
 		return;
@@ -92,14 +92,10 @@ board_hello(struct dump *d)
 	    policy_path(d) ? policy_path(d) : "");
 	if (d->src.fs != NULL) {
 		const struct ext2_super_block *sb = d->src.fs->super;
-		const uint8_t *u = sb->s_uuid;
 
 		snprintf(h->volname, sizeof(h->volname), "%.*s",
 		    (int)sizeof(sb->s_volume_name), sb->s_volume_name);
-		snprintf(uuid, sizeof(uuid), "%02x%02x%02x%02x-%02x%02x-"
-		    "%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
-		    u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
-		    u[11], u[12], u[13], u[14], u[15]);
+		source_uuid(d, uuid, sizeof(uuid));
 		snprintf(h->uuid, sizeof(h->uuid), "%s", uuid);
 	}
 	atomic_store(&bd->nslaves, d->opt.nslaves);

@@ -124,6 +124,17 @@ source_identify(struct dump *d)
 	return 0;
 }
 
+/* The open filesystem's UUID in its usual text form. */
+void
+source_uuid(const struct dump *d, char *buf, size_t len)
+{
+	const uint8_t *u = d->src.fs->super->s_uuid;
+
+	snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	    "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
 /* Open the filesystem with libext2fs, read-only. */
 static int
 source_ext2fs(struct dump *d)
@@ -142,13 +153,11 @@ source_ext2fs(struct dump *d)
 	d->src.fs = fs;
 	d->src.blocksize = fs->blocksize;
 	if (d->opt.verbose) {
-		const uint8_t *u = fs->super->s_uuid;
+		char uuid[SOURCE_UUIDLEN];
 
-		verbose(d, "%s: UUID %02x%02x%02x%02x-%02x%02x-%02x%02x-"
-		    "%02x%02x-%02x%02x%02x%02x%02x%02x, volume name \"%.*s\"\n",
-		    d->src.device, u[0], u[1], u[2], u[3], u[4], u[5], u[6],
-		    u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15],
-		    (int)sizeof(fs->super->s_volume_name),
+		source_uuid(d, uuid, sizeof(uuid));
+		verbose(d, "%s: UUID %s, volume name \"%.*s\"\n",
+		    d->src.device, uuid, (int)sizeof(fs->super->s_volume_name),
 		    fs->super->s_volume_name);
 	}
 	d->src.maxino = fs->super->s_inodes_count;
