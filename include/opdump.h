@@ -203,7 +203,7 @@ struct dump {
 	struct optr	*optr;		/* who answers questions */
 	struct volume	 vol;
 	int		 quiet_exit;	/* the abort was already announced */
-	time_t		 fulldate;	/* last level 0 in dumpdates, or 0 */
+	time_t		 fulldate;	/* last level 0 in dumpdates, or 0 (-T) */
 	struct policy	*policy;	/* rotation policy, or NULL */
 	const struct onmedia *asking;	/* what the volume asked about holds */
 	int		 zraw;		/* data queued now is compressed already */

@@ -286,6 +286,7 @@ dumpdates_since(struct dump *d)
 
 	d->ddate = 0;
 	d->lastlevel = 0;
+	d->fulldate = 0;
 	if (d->opt.Tflag) {
 		d->ddate = d->opt.Tdate;
 		d->lastlevel = -1;
@@ -293,6 +294,9 @@ dumpdates_since(struct dump *d)
 	}
 	if (dumpdates_read(d->opt.dumpdates, d->opt.update, &dd) == -1)
 		return -1;
+	/* The last level 0, which a rotation policy protects. */
+	if ((e = dumpdates_last(&dd, d->opt.source, 1)) != NULL)
+		d->fulldate = e->date;
 	if ((e = dumpdates_last(&dd, d->opt.source, d->opt.level)) != NULL) {
 		d->ddate = e->date;
 		d->lastlevel = e->level;

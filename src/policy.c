@@ -250,22 +250,6 @@ policy_sets(const struct policy *p, char *buf, size_t len)
 	}
 }
 
-/* The date of the last level 0 of this filesystem in dumpdates. */
-static void
-policy_fulldate(struct dump *d)
-{
-	const struct ddent *e;
-	struct ddates dd;
-
-	d->fulldate = 0;
-	if (d->opt.Tflag || access(d->opt.dumpdates, R_OK) == -1 ||
-	    dumpdates_read(d->opt.dumpdates, 0, &dd) == -1)
-		return;
-	if ((e = dumpdates_last(&dd, d->opt.source, 1)) != NULL)
-		d->fulldate = e->date;
-	dumpdates_free(&dd);
-}
-
 /*
  * Read the policy named by --policy, or the default file when it exists,
  * and check -L against it.  Returns 0 (also when there is no policy), or
@@ -319,7 +303,6 @@ policy_load(struct dump *d)
 		    d->opt.label, p->path, sets);
 		return -1;
 	}
-	policy_fulldate(d);
 	verbose(d, "Rotation policy %s: set %s, volumes younger than %ld "
 	    "days are kept\n", p->path, d->opt.label, p->set[i].minage / 86400);
 	return 0;
