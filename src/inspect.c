@@ -68,6 +68,16 @@ summarize(struct onmedia *om)
 	}
 }
 
+/* A verdict that needs no reading: what, and desc for the operator. */
+static void
+holds(struct onmedia *om, enum holds what, const char *desc)
+{
+	memset(om, 0, sizeof(*om));
+	om->what = what;
+	snprintf(om->desc, sizeof(om->desc), "%s", desc);
+	summarize(om);
+}
+
 /*
  * Classify the first len bytes of a volume.  A dump volume starts with
  * its TS_TAPE header; one that fails the checksum is "other data", with
@@ -79,13 +89,11 @@ inspect_buffer(const void *buf, size_t len, struct onmedia *om)
 	struct s_spcl h;
 	char *desc;
 
-	memset(om, 0, sizeof(*om));
 	if (len == 0) {
-		om->what = HOLDS_EMPTY;
-		snprintf(om->desc, sizeof(om->desc), "empty");
-		summarize(om);
+		holds(om, HOLDS_EMPTY, "empty");
 		return 0;
 	}
+	memset(om, 0, sizeof(*om));
 	if (len >= TP_BSIZE) {
 		memcpy(&h, buf, sizeof(h));
 		if (tapefmt_valid(&h) && (h.c_type == TS_TAPE ||
@@ -111,40 +119,26 @@ inspect_buffer(const void *buf, size_t len, struct onmedia *om)
 	return 0;
 }
 
-/* Read the start of path (a file, a tape, or a library's cartridge). */
-static void
-inspect_path(const char *path, enum out_kind kind, struct onmedia *om)
+/*
+ * Read the start of path (a file, a tape, or a library's cartridge) into
+ * buf: the bytes read, or -1 with errno.  A FIFO is not read (*fifo).
+ */
+static ssize_t
+readfirst(const char *path, enum out_kind kind, uint8_t *buf, int *fifo)
 {
 	struct mtop rew = { MTREW, 1 };
 	struct stat st;
-	uint8_t *buf;
 	ssize_t n = 0, r;
 	int fd, err;
 
-	memset(om, 0, sizeof(*om));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		err = errno;
-		om->what = err == ENOENT ? HOLDS_EMPTY : HOLDS_UNREADABLE;
-		snprintf(om->desc, sizeof(om->desc), "%s",
-		    err == ENOENT ? "no such file yet" : strerror(err));
-		summarize(om);
-		return;
-	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return -1;
 	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
 		close(fd);
-		om->what = HOLDS_UNKNOWN;
-		snprintf(om->desc, sizeof(om->desc), "a pipe");
-		summarize(om);
-		return;
+		*fifo = 1;
+		return 0;
 	}
 	(void)fcntl(fd, F_SETFL, 0);
-	if ((buf = malloc(INSPECT_MAX)) == NULL) {
-		close(fd);
-		om->what = HOLDS_UNREADABLE;
-		snprintf(om->desc, sizeof(om->desc), "out of memory");
-		summarize(om);
-		return;
-	}
 	/* A tape gives one block per read; of a file the start will do. */
 	for (;;) {
 		r = read(fd, buf + n, INSPECT_MAX - (size_t)n);
@@ -160,76 +154,52 @@ inspect_path(const char *path, enum out_kind kind, struct onmedia *om)
 	if (kind == OUT_TAPE)
 		(void)ioctl(fd, MTIOCTOP, &rew);
 	close(fd);
-	if (r == -1 && n == 0) {
-		om->what = HOLDS_UNREADABLE;
-		snprintf(om->desc, sizeof(om->desc), "%s", strerror(err));
-		summarize(om);
-	} else
-		inspect_buffer(buf, (size_t)n, om);
-	free(buf);
-}
-
-/* The first block of a remote volume, through a session of its own. */
-static void
-inspect_remote(const char *name, struct onmedia *om)
-{
-	uint8_t *buf;
-	ssize_t n;
-	int err;
-
-	memset(om, 0, sizeof(*om));
-	if ((buf = malloc(INSPECT_MAX)) == NULL) {
-		om->what = HOLDS_UNREADABLE;
-		snprintf(om->desc, sizeof(om->desc), "out of memory");
-		summarize(om);
-		return;
-	}
-	n = rmt_readfirst(name, buf, INSPECT_MAX);
-	err = errno;
-	if (n == -1) {
-		om->what = err == ENOENT ? HOLDS_EMPTY : HOLDS_UNREADABLE;
-		snprintf(om->desc, sizeof(om->desc), "%s",
-		    err == ENOENT ? "no such file yet" : strerror(err));
-		summarize(om);
-	} else
-		inspect_buffer(buf, (size_t)n, om);
-	free(buf);
+	errno = err;
+	return r == -1 && n == 0 ? -1 : n;
 }
 
 /*
- * What volume n, to be written at name, holds now.  Pipes and standard
- * output cannot be read back, so they are not read.  Returns 0.
+ * What volume n, to be written at name, holds now: a library's cartridge
+ * or a local file or tape is read here, a remote volume through a session
+ * of its own.  Pipes and standard output cannot be read back, so they
+ * are not read.  Returns 0.
  */
 int
 inspect_volume(struct dump *d, const char *name, unsigned n,
     struct onmedia *om)
 {
-	char *path;
+	char *path = NULL;
+	uint8_t *buf;
+	ssize_t got;
+	int fifo = 0;
 
-	if (d->vol.vtl != NULL) {
-		if ((path = vtl_path(d->vol.vtl, n)) == NULL) {
-			memset(om, 0, sizeof(*om));
-			om->what = HOLDS_UNREADABLE;
-			snprintf(om->desc, sizeof(om->desc), "out of memory");
-			summarize(om);
-			return 0;
-		}
-		inspect_path(path, OUT_FILE, om);
+	if (d->vol.vtl == NULL && (strcmp(name, "-") == 0 ||
+	    media_kind(name) == OUT_PIPE)) {
+		holds(om, HOLDS_UNKNOWN, strcmp(name, "-") == 0 ?
+		    "standard output" : "a pipe");
+		return 0;
+	}
+	if ((d->vol.vtl != NULL && (path = vtl_path(d->vol.vtl, n)) == NULL) ||
+	    (buf = malloc(INSPECT_MAX)) == NULL) {
 		free(path);
+		holds(om, HOLDS_UNREADABLE, "out of memory");
 		return 0;
 	}
-	if (strcmp(name, "-") == 0 || media_kind(name) == OUT_PIPE) {
-		memset(om, 0, sizeof(*om));
-		om->what = HOLDS_UNKNOWN;
-		snprintf(om->desc, sizeof(om->desc), "%s",
-		    strcmp(name, "-") == 0 ? "standard output" : "a pipe");
-		summarize(om);
-		return 0;
-	}
-	if (rmt_is_remote(name))
-		inspect_remote(name, om);
+	if (path != NULL)
+		got = readfirst(path, OUT_FILE, buf, &fifo);
+	else if (rmt_is_remote(name))
+		got = rmt_readfirst(name, buf, INSPECT_MAX);
 	else
-		inspect_path(name, media_kind(name), om);
+		got = readfirst(name, media_kind(name), buf, &fifo);
+	if (fifo)
+		holds(om, HOLDS_UNKNOWN, "a pipe");
+	else if (got == -1)
+		holds(om, errno == ENOENT ? HOLDS_EMPTY : HOLDS_UNREADABLE,
+		    errno == ENOENT ? "no such file yet" : strerror(errno));
+	else
+		inspect_buffer(buf, (size_t)got, om);
+	free(buf);
+	free(path);
 	return 0;
 }
 
