@@ -20,12 +20,20 @@ cat >"$TESTTMP/vgop" <<-EOF2
 	    --log-file=$TESTTMP/vg.%p.log "$OPDUMP" "\$@"
 	EOF2
 chmod +x "$TESTTMP/vgop"
+
+# vg_check [WHAT]: fail if any valgrind log of the last run is not empty.
+vg_check()
+{
+	local log
+
+	for log in "$TESTTMP"/vg.*.log; do
+		[ -s "$log" ] || continue
+		show "$log"
+		fail "valgrind reported errors or leaks${1:+ $1} ($(basename "$log"))"
+	done
+}
 OPDUMP=$TESTTMP/vgop run_opdump "$TESTTMP/vol" "$TESTTMP/img"
-for log in "$TESTTMP"/vg.*.log; do
-	[ -s "$log" ] || continue
-	show "$log"
-	fail "valgrind reported errors or leaks ($(basename "$log"))"
-done
+vg_check
 [ "$(ls "$TESTTMP"/vg.*.log | wc -l)" -ge 4 ] ||
     fail "valgrind did not follow the slaves"
 verify "$TESTTMP/vol" "$TESTTMP/corpus"
@@ -34,11 +42,7 @@ verify "$TESTTMP/vol" "$TESTTMP/corpus"
 # file of 3 MiB) under valgrind too.
 rm -f "$TESTTMP"/vg.*.log
 OPDUMP=$TESTTMP/vgop run_opdump "$TESTTMP/zvol" -z "$TESTTMP/img"
-for log in "$TESTTMP"/vg.*.log; do
-	[ -s "$log" ] || continue
-	show "$log"
-	fail "valgrind reported errors or leaks with -z ($(basename "$log"))"
-done
+vg_check "with -z"
 run_restore "$TESTTMP/zvol" "$TESTTMP/zrestored"
 grep -v '^Dump tape is compressed\.$' "$TESTTMP/restore.$SEQ.log" \
     >"$TESTTMP/restore.$SEQ.log.real"
@@ -52,11 +56,7 @@ echo yes >"$TESTTMP/answers"
 OPDUMP_ANSWERS=$TESTTMP/answers "$TESTTMP/vgop" -0 -f "vtape:$TESTTMP/lib" \
     --status-fd 3 "$TESTTMP/img" 3>"$TESTTMP/status" </dev/null \
     >/dev/null 2>"$TESTTMP/log" || { show "$TESTTMP/log"; fail "status run"; }
-for log in "$TESTTMP"/vg.*.log; do
-	[ -s "$log" ] || continue
-	show "$log"
-	fail "valgrind reported errors or leaks with --status-fd ($(basename "$log"))"
-done
+vg_check "with --status-fd"
 grep -q '^210 answered id=1 choice=yes' "$TESTTMP/status" ||
     fail "the status stream under valgrind has no answer"
 tail -n 1 "$TESTTMP/status" | grep -q '^190 end status=0' ||
@@ -74,9 +74,5 @@ printf 'set T-%%n\ncycle 2\nmin-age 1d\n' >"$TESTTMP/policy"
 [ $? = 3 ] || { show "$TESTTMP/log"; fail "policy run: not refused"; }
 grep -q "it is protected" "$TESTTMP/log" || { show "$TESTTMP/log";
     fail "policy run: no protection"; }
-for log in "$TESTTMP"/vg.*.log; do
-	[ -s "$log" ] || continue
-	show "$log"
-	fail "valgrind reported errors or leaks with a policy ($(basename "$log"))"
-done
+vg_check "with a policy"
 exit 0
