@@ -7,9 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "opdump.h"
@@ -57,17 +60,130 @@ ring_read_full(int fd, void *buf, size_t len)
 }
 
 /*
+ * The source as a slave reads it: mapped whole when it can be, so that the
+ * many small runs of a block of small files cost a memcpy each instead of
+ * a pread each.  A page that cannot be read raises SIGBUS; the handler
+ * jumps back and the run is read again with pread, which reports the error
+ * the usual way.  The pages copied are unmapped again after each block, so
+ * the slave's resident size stays that of a block, not of the filesystem.
+ * (Writing a block straight from the mapping with writev, without the
+ * copy, was measured too: faster to /dev/null, but slower to tmpfs.)
+ */
+struct srcmap {
+	int		 fd;
+	const uint8_t	*base;		/* NULL: pread only */
+	uint64_t	 size;
+	uint64_t	 lo, hi;	/* span of pages mapped since the drop */
+};
+
+#define MAP_DROP_ALIGN	(64 * 1024)	/* covers the kernel's fault-around */
+#define MAP_SPAN_GAP	(4 * 1024 * 1024)
+
+static sigjmp_buf bus_jmp;
+static volatile sig_atomic_t bus_armed;
+
+static void
+on_sigbus(int sig)
+{
+	if (bus_armed)
+		siglongjmp(bus_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+srcmap_open(struct srcmap *m, int fd)
+{
+	struct sigaction sa;
+	off_t end = lseek(fd, 0, SEEK_END);
+	void *p;
+
+	memset(m, 0, sizeof(*m));
+	m->fd = fd;
+	if (end <= 0 || (uint64_t)end > SIZE_MAX)
+		return;
+	p = mmap(NULL, (size_t)end, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return;
+	(void)madvise(p, (size_t)end, MADV_SEQUENTIAL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sa.sa_flags = SA_NODEFER;	/* the jump out leaves it unblocked */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) == -1) {
+		munmap(p, (size_t)end);
+		return;
+	}
+	m->base = p;
+	m->size = (uint64_t)end;
+}
+
+/* Unmap the pages copied since the last drop; the page cache keeps them. */
+static void
+srcmap_drop(struct srcmap *m)
+{
+	uint64_t lo = m->lo / MAP_DROP_ALIGN * MAP_DROP_ALIGN;
+	uint64_t hi = (m->hi + MAP_DROP_ALIGN - 1) / MAP_DROP_ALIGN *
+	    MAP_DROP_ALIGN;
+
+	if (m->hi > m->lo) {
+		if (hi > m->size)
+			hi = m->size;
+		(void)madvise((void *)(uintptr_t)(m->base + lo), (size_t)(hi - lo),
+		    MADV_DONTNEED);
+	}
+	m->lo = m->hi = 0;
+}
+
+/* memcpy, or -1 when a page of src could not be read (SIGBUS). */
+static int
+copy_guarded(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	bus_armed = 1;
+	if (sigsetjmp(bus_jmp, 0) != 0) {
+		bus_armed = 0;
+		return -1;
+	}
+	memcpy(dst, src, len);
+	bus_armed = 0;
+	return 0;
+}
+
+/* Copy len bytes at off from the mapping; -1 when pread must do it. */
+static int
+srcmap_copy(struct srcmap *m, uint8_t *dst, uint64_t off, size_t len)
+{
+	if (m->base == NULL || off > m->size || len > m->size - off)
+		return -1;
+	if (m->hi > m->lo && (off + len + MAP_SPAN_GAP < m->lo ||
+	    off > m->hi + MAP_SPAN_GAP))
+		srcmap_drop(m);
+	if (copy_guarded(dst, m->base + off, len) == -1)
+		return -1;
+	if (m->hi == m->lo) {
+		m->lo = off;
+		m->hi = off + len;
+	} else {
+		m->lo = off < m->lo ? off : m->lo;
+		m->hi = off + len > m->hi ? off + len : m->hi;
+	}
+	return 0;
+}
+
+/*
  * Fill the data records of a block from the source.  Records whose
- * offsets follow each other are read with one pread.  A failed or short
- * read leaves zeros and is counted: the block still goes out, as in dump.
+ * offsets follow each other are copied (or read with one pread) together.
+ * A failed or short read leaves zeros and is counted: the block still goes
+ * out, as in dump.
  */
 static void
-slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
+slave_read(struct srcmap *m, int64_t *offs, uint8_t *block, int nrec,
     struct ring_result *r)
 {
 	int i = 0, j;
 	ssize_t got;
 	size_t len;
+	uint8_t *dst;
 
 	while (i < nrec) {
 		if (offs[i] < 0) {
@@ -79,16 +195,22 @@ slave_read(int src, int64_t *offs, uint8_t *block, int nrec,
 		    j++)
 			;
 		len = (size_t)(j - i) * TP_BSIZE;
-		got = pread(src, block + (size_t)i * TP_BSIZE, len,
-		    offs[i] & OFF_MASK);
+		dst = block + (size_t)i * TP_BSIZE;
+		if (srcmap_copy(m, dst, (uint64_t)(offs[i] & OFF_MASK), len) == 0) {
+			i = j;
+			continue;
+		}
+		got = pread(m->fd, dst, len, offs[i] & OFF_MASK);
 		if (got != (ssize_t)len) {
-			memset(block + (size_t)i * TP_BSIZE + (got > 0 ? got : 0),
-			    0, len - (size_t)(got > 0 ? got : 0));
+			memset(dst + (got > 0 ? got : 0), 0,
+			    len - (size_t)(got > 0 ? got : 0));
 			r->readerrs++;
 			r->readerr_off = (uint64_t)(offs[i] & OFF_MASK);
 		}
 		i = j;
 	}
+	if (m->base != NULL)
+		srcmap_drop(m);
 }
 
 /* The source offset of the last disk record of a block, or -1. */
@@ -181,11 +303,13 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 	struct ring_cmd c;
 	struct ring_result r;
 	struct zwork w;
+	struct srcmap m;
 	char tok;
 
 	signal(SIGPIPE, SIG_IGN);	/* a vanished reader is a write error */
 	signal(SIGINT, SIG_IGN);	/* the master decides about ^C */
 	posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL);
+	srcmap_open(&m, src);
 	if (compress_work_open(&w, out->zmethod, out->zlevel, s->reqrec,
 	    s->ntrec, me == 0) == -1)
 		_exit(SLAVE_NOMEM);
@@ -193,7 +317,7 @@ slave_main(struct slave *s, int me, int src, int tokin, int tokout,
 	while (ring_read_full(s->cmd, &c, sizeof(c)) == 0 && c.op == CMD_WRITE) {
 		memset(&r, 0, sizeof(r));
 		board_slave(me, 0, BS_READING);
-		slave_read(src, s->offs, s->block, (int)c.nrec, &r);
+		slave_read(&m, s->offs, s->block, (int)c.nrec, &r);
 		board_slave_io(me, slave_lastoff(s->offs, (int)c.nrec), 0);
 		if (w.z != NULL)
 			compress_work(&w, s->block, s->offs, (int)c.nrec,

@@ -31,7 +31,12 @@
 #include "board.h"
 #include "ring.h"
 
-#define RING_REQ_BYTES	(256 * 1024)
+/*
+ * Requests of about 1 MiB: on 120000 small files at -b 64, requests of
+ * 256 KiB took 20% more wall time (a round of pipes and wakeups per 256
+ * KiB), and 2 MiB gained nothing more.
+ */
+#define RING_REQ_BYTES	(1024 * 1024)
 
 struct ring {
 	struct slave	*sl;
