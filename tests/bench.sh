@@ -13,6 +13,7 @@
 #                 or when GEN_VERSION or an image's parameters change
 #   BENCH_RUNS    timed runs per program and configuration (default 5)
 #   BENCH_ZRUNS   timed runs per program of the compressed dumps (default 3)
+#   BENCH_CRUNS   timed runs each way of the console's cost (default 9)
 #
 # Needs root for losetup; without it only opdump is measured (on the image
 # file) and the comparison columns show "-".
@@ -31,6 +32,7 @@ RESTORE=/sbin/restore
 TIME=/usr/bin/time
 RUNS=${BENCH_RUNS:-5}
 ZRUNS=${BENCH_ZRUNS:-3}
+CRUNS=${BENCH_CRUNS:-9}
 CACHE=${BENCH_CACHE:-/var/tmp/opdump-bench}
 
 # Filled in as the run goes; the EXIT trap tidies whatever was set up.
@@ -153,16 +155,21 @@ populate() {
 	' "$@"
 }
 
-# build_image NAME SIZE_MIB INODES IV populate-args...
+# build_image NAME SIZE_MIB INODES IV KIND populate-args...
 # Builds CACHE/NAME.img unless it exists with a matching stamp. The image is
 # made by mke2fs -d from a staging tree (never mounted), under a temporary
-# name so an interrupted build is never mistaken for a finished one.
+# name so an interrupted build is never mistaken for a finished one.  KIND
+# raw fills the files with the seeded stream; text with its hex dump (about
+# 2:1 with zlib) and adds big/raw, 8 MiB of the raw stream, that does not
+# compress, for the compressed rows.
 build_image() {
-	local name="$1" size="$2" inodes="$3" iv="$4" img stamp want staging t0
-	shift 4
+	local name="$1" size="$2" inodes="$3" iv="$4" kind="$5" img stamp want
+	local staging t0
+	shift 5
 	img=$CACHE/$name.img
 	stamp=$CACHE/$name.stamp
 	want="gen=$GEN_VERSION size=${size}M inodes=$inodes iv=$iv args=$*"
+	[ "$kind" = raw ] || want="$want kind=$kind"
 	if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		say "bench: image $name cached: $img"
 		return 0
@@ -173,7 +180,14 @@ build_image() {
 	staging=$CACHE/$name.staging
 	rm -rf "$staging" "$img.tmp"
 	mkdir -p "$staging"
-	seeded_stream "$iv" | populate "$staging" "$@"
+	if [ "$kind" = text ]; then
+		seeded_stream "$iv" | od -An -tx1 -v | populate "$staging" "$@"
+		mkdir -p "$staging/big"
+		seeded_stream "$(printf '%032x' $((0x${iv#????????????????} + 1)))" |
+			head -c 8388608 >"$staging/big/raw"
+	else
+		seeded_stream "$iv" | populate "$staging" "$@"
+	fi
 	# Fixed UUID and hash seed make the directory hashes, and so the order
 	# in which both dumps walk the tree, the same on every machine.
 	mke2fs -q -F -t ext4 -N "$inodes" -L "bench-$name" \
@@ -189,7 +203,15 @@ build_image() {
 	say "bench: image $name built in $(elapsed "$t0" "$(now_ns)")s"
 }
 
+# The scale series: opdump alone on three sizes of one shape, growing the
+# data at a fixed file count (d1-d3: 4, 8, 16 files of 32 MiB) or the file
+# count at a fixed file size (i1-i3: 25000, 50000, 100000 files of 1-4 KiB,
+# with inode tables to match).
+SCALE_DATA="d1:4:256:8192 d2:8:448:8192 d3:16:832:8192"
+SCALE_FILES="i1:25000:192:32768 i2:50000:384:65536 i3:100000:768:131072"
+
 build_images() {
+	local spec name n size inodes k=16
 	mkdir -p "$CACHE"
 	# Two benchmarks started together must not build into the same staging
 	# tree; the lock is dropped before measuring so no child inherits it.
@@ -198,51 +220,38 @@ build_images() {
 	# big: 8 x 24 MiB incompressible files plus 30000 files of 1-8 KiB in
 	# 300 directories; the large files measure streaming, the rest the
 	# per-inode cost on a realistic mix.
-	build_image big 640 65536 00000000000000000000000000000001 \
+	build_image big 640 65536 00000000000000000000000000000001 raw \
 		8 25165824 30000 1024 8192 15 20 1
 	# small: 120000 files of 1-4 KiB in 400 directories, so per-inode work
 	# (headers, inode and directory reads) dominates.
-	build_image small 768 131072 00000000000000000000000000000002 \
+	build_image small 768 131072 00000000000000000000000000000002 raw \
 		0 0 120000 1024 4096 20 20 2
 	# long: 8 x 256 MiB plus the small files of big, a dump of a few
 	# seconds, so that the console's cost is measured on a steady dump and
 	# not on its first milliseconds.
-	build_image long 2560 65536 00000000000000000000000000000003 \
+	build_image long 2560 65536 00000000000000000000000000000003 raw \
 		8 268435456 30000 1024 8192 15 20 3
-	build_text_image
+	# text: for the compressed dumps, 2 x 8 MiB and 3000 files of 1-16 KiB
+	# of text, plus the 8 MiB of raw bytes.
+	build_image text 96 8192 00000000000000000000000000000004 text \
+		2 8388608 3000 1024 16384 5 10 4
+	for spec in $SCALE_DATA; do
+		IFS=: read -r name n size inodes <<-EOF
+		$spec
+		EOF
+		build_image "$name" "$size" "$inodes" \
+			"$(printf '%032x' $k)" raw "$n" 33554432 0 1 1 1 1 "$k"
+		k=$((k + 1))
+	done
+	for spec in $SCALE_FILES; do
+		IFS=: read -r name n size inodes <<-EOF
+		$spec
+		EOF
+		build_image "$name" "$size" "$inodes" \
+			"$(printf '%032x' $k)" raw 0 0 "$n" 1024 4096 20 20 "$k"
+		k=$((k + 1))
+	done
 	exec 9>&-
-}
-
-# text: for the compressed dumps, data that compresses (hex text of the
-# seeded stream, about 2:1 with zlib) and some that does not: 2 x 8 MiB
-# and 3000 files of 1-16 KiB of text, plus one 8 MiB file of raw stream.
-# Its own stamp, so that adding it rebuilds none of the other images.
-build_text_image() {
-	local img=$CACHE/text.img stamp=$CACHE/text.stamp staging t0
-	local want="zgen=3 size=96M inodes=8192 iv=4 text+raw"
-	if [ -f "$img" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-		say "bench: image text cached: $img"
-		return 0
-	fi
-	say "bench: building image text ($want)"
-	t0=$(now_ns)
-	rm -f "$img" "$stamp"
-	staging=$CACHE/text.staging
-	rm -rf "$staging" "$img.tmp"
-	mkdir -p "$staging"
-	seeded_stream 00000000000000000000000000000004 | od -An -tx1 -v |
-		populate "$staging" 2 8388608 3000 1024 16384 5 10 4
-	seeded_stream 00000000000000000000000000000005 | head -c 8388608 \
-		>"$staging/big/raw"
-	mke2fs -q -F -t ext4 -N 8192 -L bench-text \
-		-U 6f706475-6d70-4265-6e63-000000000004 \
-		-E hash_seed=6f706475-6d70-4265-6e63-680000000000 \
-		-d "$staging" "$img.tmp" 96M >/dev/null
-	rm -rf "$staging"
-	sync "$img.tmp"
-	mv "$img.tmp" "$img"
-	printf '%s\n' "$want" >"$stamp"
-	say "bench: image text built in $(elapsed "$t0" "$(now_ns)")s"
 }
 
 # ---------------------------------------------------------------------------
@@ -473,13 +482,15 @@ bench_zconfig() {
 		"$ratio_o" "$mbps_d" "$mbps_o" "$speed" >>"$SCRATCH/ztable"
 }
 
-# console_run WRAPPER OUT SOURCE RUNDIR N: one dump under opconsole in
-# tmux, timed by WRAPPER into con.ns, which then holds N lines.
+# console_run WRAPPER OUT SOURCE RUNDIR N: one dump under opconsole in a
+# session of the tmux server already running, timed by WRAPPER into
+# con.ns, which then holds N lines; the console's own CPU time (in ns, from
+# /proc/PID/schedstat) is appended to con.cpu just before it quits.
 console_run() {
-	local n=0
+	local n=0 pid
 	[ "$2" = /dev/null ] || rm -f "$2"
 	flush_loop
-	tmux -S "$SCRATCH/tmux" new-session -d -x 80 -y 24 -s con \
+	tmux -S "$SCRATCH/tmux" new-session -d -x 80 -y 24 -s "con$5" \
 		"env OPDUMP='$1' OPDUMP_RUNDIR='$4' \
 		'$OPCONSOLE' -0 -b 10 -f '$2' '$3'" ||
 		die "cannot start opconsole in tmux"
@@ -488,18 +499,24 @@ console_run() {
 		[ "$n" -lt 1200 ] || die "the dump under opconsole did not end in 120 s"
 		sleep 0.1
 	done
-	tmux -S "$SCRATCH/tmux" send-keys -t con q
+	pid=$(tmux -S "$SCRATCH/tmux" list-panes -t "con$5" -F '#{pane_pid}')
+	cut -d ' ' -f 1 "/proc/$pid/schedstat" >>"$SCRATCH/con.cpu"
+	tmux -S "$SCRATCH/tmux" send-keys -t "con$5" q
 	sleep 0.3
-	tmux -S "$SCRATCH/tmux" kill-server 2>/dev/null || true
+	tmux -S "$SCRATCH/tmux" kill-session -t "con$5" 2>/dev/null || true
 }
 
 # bench_console IMAGE SOURCE OUT: the same dump run plainly and under
 # opconsole (in an 80x24 tmux session, the console attached from the
-# start), alternately RUNS times.  Under the console the engine is timed
+# start), alternately CRUNS times.  Under the console the engine is timed
 # by a wrapper that opconsole starts in its place, so the console's own
-# start and exit are not counted.  Appends one row to the console table.
+# start and exit are not counted; the tmux server is started once, before
+# the first run, so that its start is not counted either.  Appends one row
+# to the console table: the throughput both ways, the cost in wall time
+# (medians), and the console process's own CPU time per dump.
 bench_console() {
 	local image="$1" src="$2" out="$3" i w run_dir o_ns c_ns o_mbps c_mbps cost
+	local cpu
 	w=$SCRATCH/timed-opdump
 	run_dir=$SCRATCH/run
 	mkdir -p -m 700 "$run_dir"
@@ -513,8 +530,10 @@ bench_console() {
 	EOF
 	chmod +x "$w"
 	rm -f "$SCRATCH"/o.* "$SCRATCH"/con.*
+	tmux -S "$SCRATCH/tmux" new-session -d -x 80 -y 24 -s idle "sleep 86400" ||
+		die "cannot start tmux"
 	i=1
-	while [ "$i" -le "$RUNS" ]; do
+	while [ "$i" -le "$CRUNS" ]; do
 		# Alternate which goes first: the first of a pair runs after a
 		# pause and finds the machine in another state.
 		if [ $((i % 2)) = 1 ]; then
@@ -526,6 +545,7 @@ bench_console() {
 		fi
 		i=$((i + 1))
 	done
+	tmux -S "$SCRATCH/tmux" kill-server 2>/dev/null || true
 	[ "$out" = /dev/null ] ||
 		"$RESTORE" -tf "$out" </dev/null >/dev/null 2>&1 ||
 		die "restore -tf cannot list the dump made under opconsole"
@@ -534,10 +554,86 @@ bench_console() {
 	o_mbps=$(mbps "$(cat "$SCRATCH/o.bytes")" "$o_ns")
 	c_mbps=$(mbps "$(cat "$SCRATCH/o.bytes")" "$c_ns")
 	cost=$(awk -v o="$o_ns" -v c="$c_ns" 'BEGIN { printf "%+.1f%%", (c - o) * 100 / o }')
+	# The console's CPU time per dump, as a share of the plain dump's time.
+	cpu=$(awk -v o="$o_ns" '{ t += $1 } END {
+		printf "%.1f ms (%.1f%%)", t / NR / 1e6, t / NR * 100 / o }' \
+		"$SCRATCH/con.cpu")
 	detail "$image console: plain $(spread "$SCRATCH/o.ns"), under opconsole" \
 		"$(spread "$SCRATCH/con.ns") s min/med/max"
-	printf '%-6s %-9s %14s %18s %8s\n' "$image" "$out" "$o_mbps" \
-		"$c_mbps" "$cost" >>"$SCRATCH/contable"
+	printf '%-6s %-9s %14s %18s %8s %18s\n' "$image" "$out" "$o_mbps" \
+		"$c_mbps" "$cost" "$cpu" >>"$SCRATCH/contable"
+}
+
+# attach IMAGE: SRC becomes a loop device on IMAGE (LOOPDEV, so that the
+# EXIT trap detaches it), or IMAGE itself when losetup fails; the image is
+# read once so that every timed run finds it in the page cache.
+attach() {
+	SRC=$1
+	if LOOPDEV=$(losetup -f --show -r "$1" 2>"$SCRATCH/losetup.err"); then
+		SRC=$LOOPDEV
+		say "bench: $1 on $LOOPDEV"
+	else
+		LOOPDEV=
+		detail "losetup failed ($(cat "$SCRATCH/losetup.err")):" \
+			"comparison with $DUMP skipped, opdump reads $1 directly"
+	fi
+	warm_cache "$1"
+}
+
+detach() {
+	if [ -n "$LOOPDEV" ]; then
+		losetup -d "$LOOPDEV"
+		LOOPDEV=
+	fi
+}
+
+# bench_scale SERIES SPEC...: opdump alone, at its default settings, on each
+# image of a series to /dev/null (tmpfs pages would add their own noise),
+# medians of RUNS; one row per image with the time per unit of the series'
+# dimension (s per GiB written, or ms per 1000 files), over the whole dump
+# and from the previous size to this one (the slope, which leaves out what
+# every dump costs whatever its size: starting, libmagic, closing), and the
+# peak RSS.  Linear growth shows as a flat slope.
+bench_scale() {
+	local series="$1" spec name n size inodes ns bytes rss per t0 i
+	local pns=0 pbytes=0 pn=0 slope
+	shift
+	for spec in "$@"; do
+		IFS=: read -r name n size inodes <<-EOF
+		$spec
+		EOF
+		attach "$CACHE/$name.img"
+		rm -f "$SCRATCH"/s.*
+		t0=$(now_ns)
+		i=1
+		while [ "$i" -le "$RUNS" ]; do
+			run_dump "$OPDUMP" default /dev/null "$SRC" s
+			i=$((i + 1))
+		done
+		detach
+		ns=$(median "$SCRATCH/s.ns")
+		bytes=$(cat "$SCRATCH/s.bytes")
+		rss=$(maximum "$SCRATCH/s.rss")
+		if [ "$series" = data ]; then
+			per=$(awk -v t="$ns" -v b="$bytes" \
+				'BEGIN { printf "%.3f s/GiB", t / 1e9 / (b / 1073741824) }')
+			slope=$(awk -v t="$((ns - pns))" -v b="$((bytes - pbytes))" \
+				'BEGIN { printf "%.3f s/GiB", t / 1e9 / (b / 1073741824) }')
+		else
+			per=$(awk -v t="$ns" -v f="$n" \
+				'BEGIN { printf "%.2f ms/1000", t / 1e6 / (f / 1000) }')
+			slope=$(awk -v t="$((ns - pns))" -v f="$((n - pn))" \
+				'BEGIN { printf "%.2f ms/1000", t / 1e6 / (f / 1000) }')
+		fi
+		[ "$pns" -ne 0 ] || slope=-
+		pns=$ns pbytes=$bytes pn=$n
+		detail "scale $name: opdump $(spread "$SCRATCH/s.ns") s" \
+			"min/med/max; took $(elapsed "$t0" "$(now_ns)")s"
+		printf '%-6s %7s %8s %8s %7s %8s %14s %14s %8s\n' "$name" "$n" \
+			"$inodes" "$((bytes / 1048576))" \
+			"$(awk -v t="$ns" 'BEGIN { printf "%.3f", t / 1e9 }')" \
+			"$(mbps "$bytes" "$ns")" "$per" "$slope" "$rss" >>"$SCRATCH/stable"
+	done
 }
 
 # Prefer tmpfs for file output so the benchmark measures the programs, not
@@ -556,7 +652,7 @@ pick_file_output() {
 }
 
 main() {
-	local build_dir start image img src bf
+	local build_dir start image bf z
 	[ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
 	build_dir=$1
 	[ -d "$build_dir" ] || die "$build_dir is not a directory"
@@ -586,6 +682,7 @@ main() {
 	: >"$SCRATCH/details"
 	: >"$SCRATCH/contable"
 	: >"$SCRATCH/ztable"
+	: >"$SCRATCH/stable"
 
 	{
 		echo "opdump benchmark: $(hostname), $(nproc) cpus," \
@@ -599,56 +696,47 @@ main() {
 	} >"$SCRATCH/table"
 
 	for image in big small; do
-		img=$CACHE/$image.img
-		src=$img
-		if LOOPDEV=$(losetup -f --show -r "$img" 2>"$SCRATCH/losetup.err"); then
-			src=$LOOPDEV
-			say "bench: $image on $LOOPDEV"
-		else
-			LOOPDEV=
-			detail "losetup failed ($(cat "$SCRATCH/losetup.err")):" \
-				"comparison with $DUMP skipped, opdump reads $img directly"
-		fi
-		warm_cache "$img"
+		attach "$CACHE/$image.img"
 		for bf in 10 64; do
-			bench_config "$image" "$src" "$bf" "$FILEKIND" "$FILEOUT"
-			bench_config "$image" "$src" "$bf" /dev/null /dev/null
+			bench_config "$image" "$SRC" "$bf" "$FILEKIND" "$FILEOUT"
+			bench_config "$image" "$SRC" "$bf" /dev/null /dev/null
 		done
-		bench_config "$image" "$src" default "$FILEKIND" "$FILEOUT"
-		if [ -n "$LOOPDEV" ]; then
-			losetup -d "$LOOPDEV"
-			LOOPDEV=
-		fi
+		bench_config "$image" "$SRC" default "$FILEKIND" "$FILEOUT"
+		detach
 	done
 
-	img=$CACHE/text.img
-	src=$img
-	if LOOPDEV=$(losetup -f --show -r "$img" 2>"$SCRATCH/losetup.err"); then
-		src=$LOOPDEV
-	else
-		LOOPDEV=
-	fi
-	warm_cache "$img"
+	attach "$CACHE/text.img"
 	for z in -z -j; do
-		bench_zconfig text "$src" "$z" "$FILEOUT"
+		bench_zconfig text "$SRC" "$z" "$FILEOUT"
 	done
-	if [ -n "$LOOPDEV" ]; then
-		losetup -d "$LOOPDEV"
-		LOOPDEV=
-	fi
+	detach
 
 	warm_cache "$CACHE/long.img"
 	# To /dev/null: 2.5 GB written to tmpfs each run is itself the
 	# largest source of noise on a small machine.
 	bench_console long "$CACHE/long.img" /dev/null
 
+	bench_scale data $SCALE_DATA
+	bench_scale files $SCALE_FILES
+
 	{
 		echo
 		echo "The console's cost: the same dump (-b 10) plain and" \
-			"under opconsole at 80x24 in tmux (median of $RUNS, alternating)"
-		printf '%-6s %-9s %14s %18s %8s\n' image output "plain MB/s" \
-			"opconsole MB/s" cost
+			"under opconsole at 80x24 in tmux (median of $CRUNS, alternating);" \
+			"console CPU = the opconsole process's own CPU time per dump" \
+			"(mean), and its share of the plain dump's time"
+		printf '%-6s %-9s %14s %18s %8s %18s\n' image output "plain MB/s" \
+			"opconsole MB/s" cost "console CPU"
 		cat "$SCRATCH/contable"
+		echo
+		echo "Scale: opdump alone at its default settings to /dev/null," \
+			"medians of $RUNS; d1-d3 grow the data (files of 32 MiB)," \
+			"i1-i3 the number of files (1-4 KiB each) and inodes;" \
+			"per unit = time / size, slope = its growth from the previous size" \
+			"(data: s per GiB written, files: ms per 1000 files)"
+		printf '%-6s %7s %8s %8s %7s %8s %14s %14s %8s\n' image files inodes \
+			"MiB out" "time s" "MB/s" "per unit" "slope" "RSS K"
+		cat "$SCRATCH/stable"
 		echo
 		echo "Compressed dumps (level 2, each program's default -b) of the" \
 			"text image to $FILEKIND, medians of $ZRUNS, alternating;" \
