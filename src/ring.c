@@ -163,6 +163,10 @@ ring_start(const struct ring_out *out, const char *srcpath, int n, int ntrec)
 	r->ntrec = ntrec;
 	r->reqrec = ntrec * ring_batch(ntrec, kind);
 	r->out = out;
+	/* A pipe the size of a request takes a slave's write in one go, not
+	 * 16 rounds of waking the reader with 64 KiB. */
+	if (kind == OUT_PIPE && out->write == NULL)
+		(void)fcntl(out->fd, F_SETPIPE_SZ, RING_REQ_BYTES);
 	for (i = 0; i < n; i++)
 		r->sl[i].cmd = r->sl[i].res = -1;
 	if (ring_setup(r, f, srcpath) == -1)
