@@ -85,7 +85,7 @@ ENGINE_SRCS	= src/args.c src/msg.c src/source.c src/ident.c \
 		  src/media-vtl.c src/verify.c src/optr.c src/volume.c \
 		  src/dump.c src/ctl-proto.c src/board.c src/ctl-server.c \
 		  src/optr-chan.c src/inspect.c src/policy.c src/compress.c \
-		  src/media-rmt.c
+		  src/media-rmt.c src/csum.c
 ENGINE_OBJS	= $(ENGINE_SRCS:src/%.c=$(BUILD)/obj/%.o)
 UI_SRCS		= $(wildcard ui/*.c)
 UI_OBJS		= $(UI_SRCS:ui/%.c=$(BUILD)/ui/%.o) $(BUILD)/obj/ctl-proto.o

@@ -235,6 +235,11 @@ int	 source_open(struct dump *);
 void	 source_uuid(const struct dump *, char *, size_t);
 void	 source_close(struct dump *);
 
+/* csum.c */
+extern const int csum_native;
+uint32_t csum_crc32c(uint32_t, const void *, size_t);
+int	 csum_inode_ok(ext2_filsys, ext2_ino_t, const struct ext2_inode_large *);
+
 /* ident.c */
 char	*ident_describe(const char *);
 char	*ident_describe_buf(const void *, size_t);

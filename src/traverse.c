@@ -54,7 +54,8 @@ scan_close(struct scan *s)
  * calls garbage is skipped.  Returns -1 on an error that ends the scan.
  * Without report the checksums are not even computed: pass I checked every
  * inode already, and the crc32c of each inode again was a quarter of the
- * dumping passes' time on small files.
+ * dumping passes' time on small files.  With it, csum_inode_ok() checks
+ * them where it can, with the processor's crc32c instruction.
  */
 static int
 scan_next(struct dump *d, struct scan *s, ext2_ino_t *ino, int report)
@@ -64,11 +65,14 @@ scan_next(struct dump *d, struct scan *s, ext2_ino_t *ino, int report)
 	errcode_t err;
 
 	for (;;) {
-		if (!report)
+		if (!report || csum_native)
 			fs->flags |= EXT2_FLAG_IGNORE_CSUM_ERRORS;
 		err = ext2fs_get_next_inode_full(s->scan, ino,
 		    (struct ext2_inode *)s->inode, s->isize);
 		fs->flags = (fs->flags & ~EXT2_FLAG_IGNORE_CSUM_ERRORS) | ignored;
+		if (err == 0 && report && csum_native && *ino != 0 &&
+		    !csum_inode_ok(fs, *ino, s->inode))
+			err = EXT2_ET_INODE_CSUM_INVALID;
 		if (err == 0 || err == EXT2_ET_INODE_CSUM_INVALID) {
 			if (err && report)
 				warnmsg(d, "inode %u: checksum does not match; "
