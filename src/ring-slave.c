@@ -76,7 +76,13 @@ struct srcmap {
 	uint64_t	 lo, hi;	/* span of pages mapped since the drop */
 };
 
-#define MAP_DROP_ALIGN	(64 * 1024)	/* covers the kernel's fault-around */
+/*
+ * Pages are unmapped in whole 2 MiB: a fault maps the kernel's fault-around
+ * window (64 KiB), or all of a large folio of the page cache, up to a PMD.
+ * With 64 KiB alignment the slaves' peak RSS grew with the data dumped
+ * (6.5 MB for 128 MiB, 10 MB for 512 MiB).
+ */
+#define MAP_DROP_ALIGN	(2 * 1024 * 1024)
 #define MAP_SPAN_GAP	(4 * 1024 * 1024)
 
 static sigjmp_buf bus_jmp;
