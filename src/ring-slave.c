@@ -83,7 +83,6 @@ struct srcmap {
  * (6.5 MB for 128 MiB, 10 MB for 512 MiB).
  */
 #define MAP_DROP_ALIGN	(2 * 1024 * 1024)
-#define MAP_SPAN_GAP	(4 * 1024 * 1024)
 
 static sigjmp_buf bus_jmp;
 static volatile sig_atomic_t bus_armed;
@@ -161,9 +160,6 @@ srcmap_copy(struct srcmap *m, uint8_t *dst, uint64_t off, size_t len)
 {
 	if (m->base == NULL || off > m->size || len > m->size - off)
 		return -1;
-	if (m->hi > m->lo && (off + len + MAP_SPAN_GAP < m->lo ||
-	    off > m->hi + MAP_SPAN_GAP))
-		srcmap_drop(m);
 	if (copy_guarded(dst, m->base + off, len) == -1)
 		return -1;
 	if (m->hi == m->lo) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The slave ring.  The master fills one tape block at a time in a slave's
- * shared buffer: inline records (headers, converted directories) are copied
- * in, data records are left as source offsets.  The slave reads those
- * offsets with its own descriptor (contiguous runs in one pread), waits for
- * the token, writes the block, passes the token on and reports back.  So
+ * The slave ring.  The master fills a request of tape blocks at a time in
+ * a slave's shared buffer: inline records (headers, converted directories)
+ * are copied in, data records are left as source offsets.  The slave
+ * copies those from its own mapping of the source (see ring-slave.c), waits
+ * for the token, writes, passes the token on and reports back.  So
  * one slave writes while the others read, and blocks reach the volume in
  * exactly the order the master queued them.
  *

@@ -53,8 +53,8 @@ scan_close(struct scan *s)
  * (when report is set) and the inode used as it is; an inode libext2fs
  * calls garbage is skipped.  Returns -1 on an error that ends the scan.
  * Without report the checksums are not even computed: pass I checked every
- * inode already, and the crc32c of each inode again was a quarter of the
- * dumping passes' time on small files.  With it, csum_inode_ok() checks
+ * inode already, and computing them again was a third of the dumping
+ * passes' instructions on small files.  With it, csum_inode_ok() checks
  * them where it can, with the processor's crc32c instruction.
  */
 static int
