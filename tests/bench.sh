@@ -496,14 +496,14 @@ bench_zconfig() {
 
 # console_run WRAPPER FIFO SOURCE RUNDIR N: one dump under opconsole, into
 # FIFO (read by cat meanwhile), in a session of the tmux server already
-# running, timed by WRAPPER into
-# con.ns, which then holds N lines; the console's own CPU time (in ns, from
-# /proc/PID/schedstat) is appended to con.cpu just before it quits.
+# running, timed by WRAPPER into con.ns, which then holds N lines; the
+# console's own CPU time (in ns, from /proc/PID/schedstat) is appended to
+# con.cpu just before it quits.
 console_run() {
-	local n=0 pid reader
+	local n=0 pid
 	flush_loop
 	cat "$2" >/dev/null &
-	reader=$!
+	READER=$!
 	tmux -S "$SCRATCH/tmux" new-session -d -x 80 -y 24 -s "con$5" \
 		"env OPDUMP='$1' OPDUMP_RUNDIR='$4' \
 		'$OPCONSOLE' -0 -b 10 -f '$2' '$3'" ||
@@ -513,7 +513,7 @@ console_run() {
 		[ "$n" -lt 1200 ] || die "the dump under opconsole did not end in 120 s"
 		sleep 0.1
 	done
-	wait "$reader"
+	wait "$READER"
 	pid=$(tmux -S "$SCRATCH/tmux" list-panes -t "con$5" -F '#{pane_pid}')
 	cut -d ' ' -f 1 "/proc/$pid/schedstat" >>"$SCRATCH/con.cpu"
 	tmux -S "$SCRATCH/tmux" send-keys -t "con$5" q
