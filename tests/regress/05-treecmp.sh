@@ -33,8 +33,11 @@ run_treecmp 2 -x "$exp" "$act"
 
 # Each breakage leaves the times as they were, so that only it shows.
 a=$act
-dd if=/dev/zero of="$a/files/size10000" bs=1 seek=5000 count=1 conv=notrunc \
-    status=none
+# Flip every bit of byte 5000: a fixed value would be no change once in 256
+# runs, whenever the random content already held it.
+b=$(od -An -tu1 -j 5000 -N 1 "$a/files/size10000" | tr -d ' ')
+printf "\\$(printf '%03o' $((b ^ 255)))" |
+    dd of="$a/files/size10000" bs=1 seek=5000 count=1 conv=notrunc status=none
 chmod 0640 "$a/modes/private"
 chmod 4750 "$a/modes/suid"
 setfattr -n user.colour -v green "$a/xattr/small"
