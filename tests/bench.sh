@@ -25,7 +25,7 @@ set -eu
 
 # Bump whenever the image recipe below changes: the cached images are keyed
 # on it, so a stale cache can never be compared with a new one by accident.
-GEN_VERSION=1
+GEN_VERSION=2
 
 DUMP=/sbin/dump
 RESTORE=/sbin/restore
@@ -194,8 +194,10 @@ build_image() {
 		seeded_stream "$iv" | populate "$staging" "$@"
 	fi
 	# Fixed UUID and hash seed make the directory hashes, and so the order
-	# in which both dumps walk the tree, the same on every machine.
-	mke2fs -q -F -t ext4 -N "$inodes" -L "bench-$name" \
+	# in which both dumps walk the tree, the same on every machine.  4 KiB
+	# blocks for every size: mke2fs would pick 1 KiB under 512 MiB, and the
+	# scale series would then change shape halfway.
+	mke2fs -q -F -t ext4 -b 4096 -N "$inodes" -L "bench-$name" \
 		-U "6f706475-6d70-4265-6e63-${iv#????????????????????}" \
 		-E hash_seed=6f706475-6d70-4265-6e63-680000000000 \
 		-d "$staging" "$img.tmp" "${size}M" >/dev/null
