@@ -235,6 +235,11 @@ int	 source_open(struct dump *);
 void	 source_uuid(const struct dump *, char *, size_t);
 void	 source_close(struct dump *);
 
+/* ring-slave.c: all of a write, exactly len bytes of a read (0, 1 at end
+ * of file, or -1), EINTR retried; the ring's pipes and rmt's use them. */
+int	 ring_write_full(int, const void *, size_t);
+int	 ring_read_full(int, void *, size_t);
+
 /* csum.c */
 extern const int csum_native;
 uint32_t csum_crc32c(uint32_t, const void *, size_t);

@@ -49,8 +49,6 @@ struct slave {
 	uint8_t		*block;		/* shared: the tape block */
 };
 
-int	 ring_write_full(int, const void *, size_t);
-int	 ring_read_full(int, void *, size_t);
 void	 slave_main(struct slave *, int, int, int, int, const struct ring_out *)
 	     __attribute__((noreturn));
 

@@ -172,20 +172,11 @@ rmt_lost(struct rmt *r)
 static int
 rmt_send(struct rmt *r, const void *buf, size_t len)
 {
-	const char *p = buf;
-	ssize_t n;
-
 	if (r->lost) {
 		errno = ECONNRESET;
 		return -1;
 	}
-	for (; len > 0; p += n, len -= (size_t)n)
-		if ((n = write(r->to, p, len)) == -1) {
-			if (errno != EINTR)
-				return rmt_lost(r);
-			n = 0;
-		}
-	return 0;
+	return ring_write_full(r->to, buf, len) == -1 ? rmt_lost(r) : 0;
 }
 
 /*
@@ -196,18 +187,7 @@ rmt_send(struct rmt *r, const void *buf, size_t len)
 static int
 rmt_recv(struct rmt *r, void *buf, size_t len)
 {
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		if ((n = read(r->from, p, len)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return rmt_lost(r);
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return ring_read_full(r->from, buf, len) == 0 ? 0 : rmt_lost(r);
 }
 
 static int
